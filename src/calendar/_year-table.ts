@@ -30,7 +30,15 @@ export interface YearTable {
   readonly workingDaysBefore: Int32Array;
   /** Every day is exactly 24 h long (no DST change this year), so a day index is one division. */
   readonly uniformDays: boolean;
+  /**
+   * `blockStart[b]` = the interval in which the year's working time passes `b` hours, so finding the
+   * interval where a target falls is one lookup and a step or two instead of a search.
+   */
+  readonly blockStart: Int32Array;
 }
+
+/** Working time per entry of `blockStart`: one hour keeps the index small (≈ 7 KB a year). */
+const BLOCK_MS = 3_600_000;
 
 export function buildYearTable(
   year: number,
@@ -67,6 +75,11 @@ export function buildYearTable(
   const cum = new Float64Array(n + 1);
   for (let k = 0; k < n; k += 1) cum[k + 1] = cum[k]! + (ends[k]! - starts[k]!);
 
+  const blockStart = new Int32Array(Math.floor(cum[n]! / BLOCK_MS) + 1);
+  for (let k = 0, b = 0; k < n; k += 1) {
+    while (b < blockStart.length && b * BLOCK_MS < cum[k + 1]!) blockStart[b++] = k;
+  }
+
   return {
     year,
     start: dayStart[0]!,
@@ -81,6 +94,7 @@ export function buildYearTable(
     workingDays: Int32Array.from(working),
     workingDaysBefore,
     uniformDays,
+    blockStart,
   };
 }
 
@@ -108,28 +122,15 @@ export function workingMsBefore(table: YearTable, day: number, t: number): numbe
 
 /**
  * The earliest instant at which `target` ms (0 < target <= totalMs) of the year's working time
- * have elapsed, searching from interval `from` (any interval that ends at or before the answer).
- * Landing exactly on the end of an interval stays there (12:00, not 13:30).
- *
- * Deadlines are mostly a few days away, so a short forward scan from the start beats a binary
- * search over the whole year; far targets fall back to the binary search.
+ * have elapsed. Landing exactly on the end of an interval stays there (12:00, not 13:30).
  */
-export function instantAtWorkingMs(table: YearTable, target: number, from = 0): number {
+export function instantAtWorkingMs(table: YearTable, target: number): number {
   const { cum } = table;
-  const last = table.intervalStart.length - 1;
-  let lo = from;
-  const scanEnd = Math.min(from + 16, last);
-  while (lo < scanEnd && cum[lo + 1]! < target) lo += 1;
-  if (lo === scanEnd && lo < last && cum[lo + 1]! < target) {
-    // First k with cum[k + 1] >= target.
-    let hi = last;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cum[mid + 1]! >= target) hi = mid;
-      else lo = mid + 1;
-    }
-  }
-  return table.intervalStart[lo]! + (target - cum[lo]!);
+  // The block index puts us in the interval where the hour containing `target` begins; from there
+  // the answer is at most a few intervals ahead (first k with cum[k + 1] >= target).
+  let k = table.blockStart[Math.floor((target - 1) / BLOCK_MS)]!;
+  while (cum[k + 1]! < target) k += 1;
+  return table.intervalStart[k]! + (target - cum[k]!);
 }
 
 /**

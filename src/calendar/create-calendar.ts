@@ -319,10 +319,9 @@ class TableCalendar implements WorkCalendar {
   private addWorkingMs(t: number, ms: number): Date {
     if (ms === 0) return new Date(t);
     let table = this.tableAt(t);
-    const day = dayIndexOf(table, t);
-    let target = workingMsBefore(table, day, t) + ms;
+    let target = workingMsBefore(table, dayIndexOf(table, t), t) + ms;
     if (ms > 0) {
-      if (target <= table.totalMs) return new Date(instantAtWorkingMs(table, target, table.firstInterval[day]!));
+      if (target <= table.totalMs) return new Date(instantAtWorkingMs(table, target));
       do {
         target -= table.totalMs;
         table = this.table(table.year + 1);
