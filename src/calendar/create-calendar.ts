@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { JiaobanError } from '../errors.js';
 import { MS_PER_MINUTE, civilFromDays, daysFromCivil, formatDayKey, weekdayFromDays } from './_civil.js';
 import { type DayClass, DayRules, type LocalInterval, REGULAR, dayNumber, formatInterval, parseDayHours } from './_day-rules.js';
-import { type DateInput, invalidArgument, toInstant } from './_instant.js';
+import { type DateInput, invalidArgument, isDateOnly, toInstant } from './_instant.js';
 import {
   type YearTable,
   buildYearTable,
@@ -55,16 +55,21 @@ function parseWeekly(weekly: WeeklyHours): LocalInterval[][] {
 /** State shared by a root calendar and everything derived from it. */
 class Root {
   revision = 0;
-  readonly noticeRules = new DayRules();
+  private noticeRules = new DayRules();
   readonly notices = new Map<number, OfficialNoticeInput>();
   coverage: { from: number; to: number } | null;
-  readonly fixedCoverage: boolean;
+  /**
+   * Where coverage comes from: the caller's `coverage` option, the years of the notices the
+   * calendar was created with, or nowhere (a calendar without notices vouches for any year, and a
+   * notice added to it later adds data without taking years away).
+   */
+  private readonly coverageMode: 'fixed' | 'notices' | 'unlimited';
   private readonly publicHolidays: Holidays | undefined;
   private readonly holidayCache = new Map<number, Map<number, string>>();
 
   constructor(options: CalendarOptions, readonly outOfRange: 'error' | 'weekdays') {
     this.coverage = options.coverage ?? null;
-    this.fixedCoverage = options.coverage !== undefined;
+    this.coverageMode = options.coverage !== undefined ? 'fixed' : (options.notices?.length ?? 0) > 0 ? 'notices' : 'unlimited';
     if (this.coverage && this.coverage.to < this.coverage.from) {
       throw new JiaobanError('CALENDAR_CONFIG', 'Invalid calendar coverage: `to` is before `from`', { reason: 'coverage ends before it starts', field: 'coverage' });
     }
@@ -91,15 +96,21 @@ class Root {
       throw new JiaobanError('CALENDAR_CONFIG', `Invalid holiday notice for ${notice.year}: ${problems.join('; ')}`, { reason: problems.join('; '), field: 'notices' });
     }
     this.notices.set(notice.year, notice);
-    for (const holidayBreak of notice.breaks) {
-      const from = dayNumber(holidayBreak.from, 'notices');
-      const to = dayNumber(holidayBreak.to, 'notices');
-      for (let day = from; day <= to; day += 1) this.noticeRules.setNoticeDay(day, { kind: 'holiday', name: holidayBreak.name });
-      for (const workday of holidayBreak.workdays) {
-        this.noticeRules.setNoticeDay(dayNumber(workday, 'notices'), { kind: 'makeUpWorkday', name: holidayBreak.name });
+    // Rebuilt from every notice in year order, so a replaced notice leaves none of its days behind
+    // and a later year's notice wins a date two notices both mention (a December make-up day).
+    const rules = new DayRules();
+    for (const year of [...this.notices.keys()].sort((a, b) => a - b)) {
+      for (const holidayBreak of this.notices.get(year)!.breaks) {
+        const from = dayNumber(holidayBreak.from, 'notices');
+        const to = dayNumber(holidayBreak.to, 'notices');
+        for (let day = from; day <= to; day += 1) rules.setNoticeDay(day, { kind: 'holiday', name: holidayBreak.name });
+        for (const workday of holidayBreak.workdays) {
+          rules.setNoticeDay(dayNumber(workday, 'notices'), { kind: 'makeUpWorkday', name: holidayBreak.name });
+        }
       }
     }
-    if (!this.fixedCoverage) {
+    this.noticeRules = rules;
+    if (this.coverageMode === 'notices') {
       const years = [...this.notices.keys()];
       this.coverage = { from: Math.min(...years), to: Math.max(...years) };
     }
@@ -107,10 +118,16 @@ class Root {
   }
 
   /** A year the notices do not govern is only vouched for when the caller opted into weekdays. */
+  isCovered(year: number): boolean {
+    if (year < MIN_YEAR || year > MAX_YEAR) return false;
+    const covered =
+      this.coverage === null ||
+      (year >= this.coverage.from && year <= this.coverage.to && (this.coverageMode === 'fixed' || this.notices.has(year)));
+    return covered || this.outOfRange === 'weekdays';
+  }
+
   assertCovered(year: number, day: number): void {
-    const inTableRange = year >= MIN_YEAR && year <= MAX_YEAR;
-    const covered = this.coverage === null || (year >= this.coverage.from && year <= this.coverage.to && (this.fixedCoverage || this.notices.has(year)));
-    if (inTableRange && (covered || this.outOfRange === 'weekdays')) return;
+    if (this.isCovered(year)) return;
     const span = this.coverage ?? { from: MIN_YEAR, to: MAX_YEAR };
     throw new JiaobanError(
       'CALENDAR_RANGE',
@@ -225,14 +242,15 @@ class TableCalendar implements WorkCalendar {
 
   // ── tables ─────────────────────────────────────────────────────────────────
 
-  private table(year: number): YearTable {
+  /** `asked`, when given, is the instant the caller asked about, for the error message. */
+  private table(year: number, asked?: number): YearTable {
     if (this.builtAtRevision !== this.root.revision) {
       this.tables.length = 0;
       this.builtAtRevision = this.root.revision;
     }
     const cached = this.tables[year - MIN_YEAR];
     if (cached !== undefined) return cached;
-    this.root.assertCovered(year, daysFromCivil(year, 1, 1));
+    this.root.assertCovered(year, asked === undefined ? daysFromCivil(year, 1, 1) : this.localDayNumber(asked));
     const built = buildYearTable(year, this.zoneOf, (day) => this.hoursOf(day, this.classify(day)));
     this.tables[year - MIN_YEAR] = built;
     return built;
@@ -252,13 +270,18 @@ class TableCalendar implements WorkCalendar {
     }
     if (index < 0 || index >= starts.length - 1) {
       const year = index < 0 ? MIN_YEAR - 1 : MAX_YEAR + 1;
-      this.root.assertCovered(year, Math.floor(t / 86_400_000));
+      this.root.assertCovered(year, this.localDayNumber(t));
     }
     if (this.builtAtRevision === this.root.revision) {
       const cached = this.tables[index];
       if (cached !== undefined) return cached;
     }
-    return this.table(index + MIN_YEAR);
+    return this.table(index + MIN_YEAR, t);
+  }
+
+  /** The local calendar date of an instant, as a day number; off the hot path (errors only). */
+  private localDayNumber(t: number): number {
+    return Math.floor((t + this.zoneOf.offsetAt(t) * 60_000) / 86_400_000);
   }
 
   private instant(input: DateInput, path: string): number {
@@ -340,7 +363,14 @@ class TableCalendar implements WorkCalendar {
     const t = this.instant(start, 'start');
     if (days === 0) return new Date(t);
     let table = this.tableAt(t);
-    const day = dayIndexOf(table, t);
+    let day = dayIndexOf(table, t);
+    if (t === table.dayStart[day] && this.endsPreviousDay(table, day, start)) {
+      if (day > 0) day -= 1;
+      else {
+        table = this.table(table.year - 1);
+        day = table.dayCount - 1;
+      }
+    }
     if (days > 0) {
       // 次日起算: the day of `start` is never counted, so begin with the working days after it.
       let index = table.workingDaysBefore[day + 1]! + days - 1;
@@ -378,13 +408,39 @@ class TableCalendar implements WorkCalendar {
   }
 
   workingDaysBetween(a: DateInput, b: DateInput): number {
-    const from = this.dayOf(a, 'a');
-    const to = this.dayOf(b, 'b');
+    const from = this.countingDayOf(a, 'a');
+    const to = this.countingDayOf(b, 'b');
     const through = ({ table, day }: { table: YearTable; day: number }): number => table.workingDaysBefore[day + 1]!;
     const [lo, hi, sign] = from.table.year < to.table.year || (from.table.year === to.table.year && from.day <= to.day) ? [from, to, 1] : [to, from, -1];
     let count = through(hi) - through(lo);
     for (let year = lo.table.year; year < hi.table.year; year += 1) count += this.table(year).workingDays.length;
     return sign * count;
+  }
+
+  /**
+   * The 24:00 rule. An instant at local midnight that is also the end of the previous day's last
+   * working interval (every midnight on a 24×7 calendar) closes that day rather than opening the
+   * next, so a deadline at 24:00 is counted on the day it ends and chained deadlines add up. A
+   * date-only string names its own date and is never moved.
+   */
+  private endsPreviousDay(table: YearTable, day: number, input: DateInput): boolean {
+    if (isDateOnly(input)) return false;
+    const t = table.dayStart[day]!;
+    const k = table.firstInterval[day]!;
+    if (k > 0) return table.intervalEnd[k - 1] === t;
+    if (day > 0 || !this.root.isCovered(table.year - 1)) return false;
+    const previous = this.table(table.year - 1);
+    const last = previous.intervalEnd.length - 1;
+    return last >= 0 && previous.intervalEnd[last] === t;
+  }
+
+  private countingDayOf(input: DateInput, path: string): { table: YearTable; day: number } {
+    const position = this.dayOf(input, path);
+    const { table, day } = position;
+    if (table.dayStart[day] !== this.instant(input, path) || !this.endsPreviousDay(table, day, input)) return position;
+    if (day > 0) return { table, day: day - 1 };
+    const previous = this.table(table.year - 1);
+    return { table: previous, day: previous.dayCount - 1 };
   }
 
   describeDay(date: DateInput): DayInfo {
