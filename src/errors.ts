@@ -81,6 +81,11 @@ export type RoutingErrorDetails =
       /** Always `['forceDispatch', 'flagSupervision']`: 值班长强派, then 督办. */
       requiredActions: RoutingRequiredAction[];
       escalateTo: 'dutyChief';
+      /**
+       * 首接负责制: the first unit that received the case (the oldest entry of `triedUnits`), which owns its
+       * coordination and is the default target of the forced dispatch. Absent when nobody was tried.
+       */
+      firstReceiverUnitId?: string;
     }
   | {
       reason: 'noCandidate' | 'allCandidatesReturned' | 'unknownCategory';
@@ -135,4 +140,25 @@ export class JiaobanError<C extends ErrorCode = ErrorCode> extends Error {
  */
 export function isJiaobanError<C extends ErrorCode>(error: unknown, code?: C): error is JiaobanError<C> {
   return error instanceof JiaobanError && (code === undefined || error.code === code);
+}
+
+/**
+ * A version conflict: someone committed to the case between this command's load and its commit.
+ * Carries `expected` and `actual` at the top level for callers that retry.
+ *
+ * @example
+ * const error = new ConcurrencyError('c-1', 3, 4);
+ * [error.code, error.expected, error.actual];
+ * //=> ['CONCURRENCY', 3, 4]
+ */
+export class ConcurrencyError extends JiaobanError<'CONCURRENCY'> {
+  override readonly name: string = 'ConcurrencyError';
+  readonly expected: number;
+  readonly actual: number | null;
+
+  constructor(caseId: string, expected: number, actual: number | null, options?: { cause?: unknown }) {
+    super('CONCURRENCY', `case ${caseId} is at version ${actual ?? 'none'}, expected ${expected}`, { caseId, expected, actual }, options);
+    this.expected = expected;
+    this.actual = actual;
+  }
 }

@@ -1,0 +1,204 @@
+/**
+ * The storage contract. Small on purpose: the engine needs to load a case, commit one atomic batch,
+ * and read back what it wrote. The SQLite and PostgreSQL adapters implement exactly this; the
+ * memory store is the reference. Every call and every key carries the tenant id.
+ *
+ * Rows are plain JSON: an adapter may serialise them as it likes, and must hand back copies (a
+ * caller mutating a returned object must not change what is stored).
+ */
+
+/**
+ * A case row: xstate's persisted snapshot plus the fields queries filter on.
+ *
+ * @example
+ * const row = await store.load('shenzhen', 'c-1');
+ * [row?.state, row?.machine];
+ * //=> ['inProgress', { id: 'jiaoban.general', version: 1 }]
+ */
+export interface StoredCase {
+  tenantId: string;
+  id: string;
+  tier: string;
+  machine: { id: string; version: number };
+  /** xstate's persisted snapshot (`machine.getPersistedSnapshot`): value + context. */
+  snapshot: unknown;
+  /** Optimistic-concurrency version: 1 after register, +1 per accepted command. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Indexed: top-level state (`inProgress`, …). */
+  state: string;
+  /** Indexed: the lead unit of the active lead assignment, if any. */
+  leadUnitId: string | null;
+  /** Indexed: the primary owner (第一责任人), if any. */
+  ownerId: string | null;
+  /**
+   * The head of the case's audit chain after this version: the next entry links to `hash`. Kept on
+   * the case row so a command never reads the whole log, and so a truncated log is detectable.
+   */
+  auditHead: { seq: number; hash: string };
+}
+
+/**
+ * A committed domain event (the engine's `EngineEvent`, stored as JSON).
+ *
+ * @example
+ * (await store.history('shenzhen', 'c-1'))[0]?.name;
+ * //=> 'case:registered'
+ */
+export interface StoredEvent {
+  eventId: string;
+  name: string;
+  caseId: string;
+  tenantId: string;
+  version: number;
+  at: string;
+  [key: string]: unknown;
+}
+
+/**
+ * One entry of a case's hash-chained audit log.
+ *
+ * @example
+ * const [first] = await store.audit('shenzhen', 'c-1');
+ * first?.prevHash === GENESIS_HASH;
+ * //=> true
+ */
+export interface AuditEntry {
+  /** 1, 2, 3 … per case, no gaps. */
+  seq: number;
+  at: string;
+  actorId: string;
+  command: string;
+  fromState: string | null;
+  toState: string;
+  /** Human-readable, never personal data. */
+  summary: string;
+  /** The previous entry's hash; 64 zeros for the first entry. */
+  prevHash: string;
+  /** sha256 over the canonical JSON of every other field (prevHash included). */
+  hash: string;
+}
+
+/**
+ * An event waiting to be relayed to the outside (transactional outbox).
+ *
+ * @example
+ * const rows = await store.readOutbox('shenzhen', 100);
+ * await publish(rows);
+ * await store.ackOutbox('shenzhen', rows.map((r) => r.id));
+ */
+export interface OutboxRow {
+  id: string;
+  tenantId: string;
+  caseId: string;
+  name: string;
+  payload: StoredEvent;
+  createdAt: string;
+}
+
+/**
+ * A durable timer (filled by the SLA module; the engine sends none yet).
+ *
+ * @example
+ * const timer: TimerRow = { id: 'c-1:sign', tenantId: 'shenzhen', caseId: 'c-1', kind: 'signDue', dueAt: '2026-03-03T09:30:00Z' };
+ */
+export interface TimerRow {
+  id: string;
+  tenantId: string;
+  caseId: string;
+  kind: string;
+  dueAt: string;
+  data?: unknown;
+}
+
+/**
+ * What a command with an idempotency key leaves behind, in the same commit as its effect.
+ *
+ * @example
+ * (await store.findIdempotency('shenzhen', 'form-7f3a'))?.fingerprint.length;
+ * //=> 64
+ */
+export interface IdempotencyRecord {
+  key: string;
+  fingerprint: string;
+  response: unknown;
+}
+
+/**
+ * Everything one command writes, applied all-or-nothing.
+ *
+ * @example
+ * await store.commit({ tenantId, case: row, expectedVersion: 3, events, audit, outbox, timers: { upsert: [], remove: [] } });
+ */
+export interface CommitBatch {
+  tenantId: string;
+  case: StoredCase;
+  /** The version the engine loaded; `null` creates the case (and fails if it exists). */
+  expectedVersion: number | null;
+  events: StoredEvent[];
+  audit: AuditEntry[];
+  outbox: OutboxRow[];
+  timers: { upsert: TimerRow[]; remove: string[] };
+  idempotency?: IdempotencyRecord;
+}
+
+/**
+ * Query filters; every given field must match (they are ANDed).
+ *
+ * @example
+ * await store.query('shenzhen', { state: 'inProgress', leadUnitId: 'u-water' }, { limit: 50 });
+ */
+export interface CaseQueryFilter {
+  state?: string;
+  tier?: string;
+  leadUnitId?: string;
+  ownerId?: string;
+}
+
+/**
+ * Cursor pagination.
+ *
+ * @example
+ * const next = await store.query('shenzhen', {}, { limit: 50, cursor: page.nextCursor });
+ */
+export interface PageOptions {
+  /** 1–1000; default 50. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string | null;
+}
+
+/**
+ * One page; `nextCursor` is null on the last page.
+ *
+ * @example
+ * const page: Page<StoredCase> = await store.query('shenzhen', { ownerId: 'p-chen' });
+ */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * What a store must do. `commit` is the only write: it validates everything first (version,
+ * idempotency key, audit chain continuity) and then applies everything, or throws and applies
+ * nothing — `CONCURRENCY` (a `ConcurrencyError`) on a version mismatch, `IDEMPOTENCY_CONFLICT` when
+ * the key was taken in the meantime, `STORE` otherwise.
+ *
+ * @example
+ * const store: CaseStore = memoryStore();
+ * await store.load('tenant-a', 'c-1');
+ * //=> null
+ */
+export interface CaseStore {
+  load(tenantId: string, caseId: string): Promise<StoredCase | null>;
+  commit(batch: CommitBatch): Promise<void>;
+  findIdempotency(tenantId: string, key: string): Promise<IdempotencyRecord | null>;
+  history(tenantId: string, caseId: string): Promise<StoredEvent[]>;
+  audit(tenantId: string, caseId: string): Promise<AuditEntry[]>;
+  query(tenantId: string, filter: CaseQueryFilter, page?: PageOptions): Promise<Page<StoredCase>>;
+  /** Unacknowledged outbox rows, oldest first. */
+  readOutbox(tenantId: string, limit?: number): Promise<OutboxRow[]>;
+  ackOutbox(tenantId: string, ids: readonly string[]): Promise<void>;
+}
