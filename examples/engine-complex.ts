@@ -5,6 +5,9 @@
 // Run: npx tsx examples/engine-complex.ts
 import { createEngine, type Actor, type AuditVerification, type Clock, type CommandInput, type Engine, type EngineEvent, type ReadContext } from '../src/index.js';
 
+/** Event times as a Beijing dispatcher reads them: month-day hour:minute in Asia/Shanghai. */
+const beijingTime = (iso: string): string => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(5, 16).replace('T', ' ');
+
 const TENANT = 'province-supervision';
 const person = (id: string, roles: Actor['roles'], unitIds: string[] = []): Actor => ({ id, roles, unitIds, tenantId: TENANT });
 
@@ -41,7 +44,7 @@ async function printHistory(engine: Engine, caseId: string, ctx: ReadContext): P
   const events: EngineEvent[] = await engine.history(caseId, ctx);
   for (const e of events) {
     const move = e.fromState === e.toState ? e.toState : `${e.fromState ?? '∅'} → ${e.toState}`;
-    console.log(`  v${String(e.version).padStart(2)}  ${e.at.slice(11, 16)}  ${pad(e.name, 24)} ${pad(e.actorId, 16)} ${move}`);
+    console.log(`  v${String(e.version).padStart(2)}  ${beijingTime(e.at)}  ${pad(e.name, 24)} ${pad(e.actorId, 16)} ${move}`);
   }
   const verdict: AuditVerification = await engine.verifyAudit(caseId, ctx);
   console.log(`  audit chain: ${verdict.ok ? `intact (${verdict.entries} entries)` : `broken at entry ${verdict.brokenAt} (${verdict.reason})`}`);

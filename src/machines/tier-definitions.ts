@@ -3,6 +3,7 @@ import { MACHINE_VERSION, type TierMachine } from './_build-tier-machine.js';
 import { complexMachine } from './complex-machine.js';
 import { generalMachine } from './general-machine.js';
 import { immediateMachine } from './immediate-machine.js';
+import type { SnapshotMigration } from './migrate-snapshot.js';
 
 /** A tier's machine with the id and integer version stored next to every snapshot. */
 export interface TierDefinition {
@@ -12,6 +13,12 @@ export interface TierDefinition {
   /** Bumped when states or context change shape; a stored snapshot of another version is refused. */
   version: number;
   machine: TierMachine;
+  /**
+   * Steps that bring snapshots persisted by older versions up to `version`, one per old version.
+   * A host that changes a machine bumps `version` and registers the step here; a stored case with
+   * no path is refused with `INCOMPATIBLE_DEFINITION` rather than mis-restored.
+   */
+  migrations?: readonly SnapshotMigration[];
 }
 
 /**
