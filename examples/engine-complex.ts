@@ -3,13 +3,12 @@
 // and a second round by majority vote (票签), implementation with a suspension in the rainy season,
 // and the close. Prints the history.
 // Run: npx tsx examples/engine-complex.ts
-import { createEngine, type Actor, type AuditVerification, type Clock, type CommandInput, type Engine, type EngineEvent, type ReadContext } from '../src/index.js';
+import { createEngine, type Actor, type CommandInput } from '../src/index.js';
+import { actorsOf, printHistory, storyClock } from './_story.js';
 
-/** Event times as a Beijing dispatcher reads them: month-day hour:minute in Asia/Shanghai. */
-const beijingTime = (iso: string): string => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(5, 16).replace('T', ' ');
 
 const TENANT = 'province-supervision';
-const person = (id: string, roles: Actor['roles'], unitIds: string[] = []): Actor => ({ id, roles, unitIds, tenantId: TENANT });
+const person = actorsOf(TENANT);
 
 const intake = person('op-liu', ['intake']);
 const dispatcher = person('disp-he', ['dispatcher']);
@@ -22,11 +21,6 @@ const leadLeader = person('urban-head', ['unitLeader'], ['u-urban']);
 const waterLeader = person('water-head', ['unitLeader', 'cooperatingUnit'], ['u-water']);
 const trafficLeader = person('traffic-head', ['unitLeader', 'cooperatingUnit'], ['u-traffic']);
 
-function storyClock(startIso: string): Clock {
-  let t = Date.parse(startIso);
-  return { now: () => new Date((t += 6 * 3_600_000)) };
-}
-
 const plan = (mode: 'all' | 'vote'): CommandInput => ({
   type: 'submitPlan',
   solution: '老城区雨污分流改造，分三段施工',
@@ -37,21 +31,8 @@ const plan = (mode: 'all' | 'vote'): CommandInput => ({
   countersignMode: mode,
 });
 
-const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - [...text].length));
-
-/** Prints the case's history and whether its audit chain is intact. */
-async function printHistory(engine: Engine, caseId: string, ctx: ReadContext): Promise<void> {
-  const events: EngineEvent[] = await engine.history(caseId, ctx);
-  for (const e of events) {
-    const move = e.fromState === e.toState ? e.toState : `${e.fromState ?? '∅'} → ${e.toState}`;
-    console.log(`  v${String(e.version).padStart(2)}  ${beijingTime(e.at)}  ${pad(e.name, 24)} ${pad(e.actorId, 16)} ${move}`);
-  }
-  const verdict: AuditVerification = await engine.verifyAudit(caseId, ctx);
-  console.log(`  audit chain: ${verdict.ok ? `intact (${verdict.entries} entries)` : `broken at entry ${verdict.brokenAt} (${verdict.reason})`}`);
-}
-
 export async function main(): Promise<void> {
-  const engine = createEngine({ clock: storyClock('2026-03-02T01:00:00Z'), ids: { caseId: () => 'CPX-2026-000007' } });
+  const engine = createEngine({ clock: storyClock('2026-03-02T01:00:00Z', 360), ids: { caseId: () => 'CPX-2026-000007' } });
   const { case: c } = await engine.register(
     {
       tier: 'complex',

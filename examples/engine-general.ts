@@ -2,13 +2,12 @@
 // a lead unit and a cooperating unit, a return the centre refuses (强派), an extension, a reply sent
 // back once (退回重办), evaluation and conclusion, archive. Prints the history.
 // Run: npx tsx examples/engine-general.ts
-import { createEngine, isJiaobanError, type Actor, type AuditVerification, type Clock, type Engine, type EngineEvent, type ReadContext } from '../src/index.js';
+import { createEngine, isJiaobanError, type Actor } from '../src/index.js';
+import { actorsOf, printHistory, storyClock } from './_story.js';
 
-/** Event times as a Beijing dispatcher reads them: month-day hour:minute in Asia/Shanghai. */
-const beijingTime = (iso: string): string => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(5, 16).replace('T', ' ');
 
 const TENANT = 'city-12345';
-const person = (id: string, roles: Actor['roles'], unitIds: string[] = []): Actor => ({ id, roles, unitIds, tenantId: TENANT });
+const person = actorsOf(TENANT);
 
 const intake = person('op-wang', ['intake']);
 const dispatcher = person('disp-li', ['dispatcher']);
@@ -20,27 +19,8 @@ const handler = person('water-chen', ['handler'], ['u-water']);
 const leader = person('water-head', ['unitLeader'], ['u-water']);
 const housing = person('housing-wu', ['cooperatingUnit'], ['u-housing']);
 
-/** A clock that moves 25 minutes per reading, so the printed times tell a story. */
-function storyClock(startIso: string): Clock {
-  let t = Date.parse(startIso);
-  return { now: () => new Date((t += 25 * 60_000)) };
-}
-
-const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - [...text].length));
-
-/** Prints the case's history and whether its audit chain is intact. */
-async function printHistory(engine: Engine, caseId: string, ctx: ReadContext): Promise<void> {
-  const events: EngineEvent[] = await engine.history(caseId, ctx);
-  for (const e of events) {
-    const move = e.fromState === e.toState ? e.toState : `${e.fromState ?? '∅'} → ${e.toState}`;
-    console.log(`  v${String(e.version).padStart(2)}  ${beijingTime(e.at)}  ${pad(e.name, 24)} ${pad(e.actorId, 16)} ${move}`);
-  }
-  const verdict: AuditVerification = await engine.verifyAudit(caseId, ctx);
-  console.log(`  audit chain: ${verdict.ok ? `intact (${verdict.entries} entries)` : `broken at entry ${verdict.brokenAt} (${verdict.reason})`}`);
-}
-
 export async function main(): Promise<void> {
-  const engine = createEngine({ clock: storyClock('2026-03-02T00:30:00Z'), ids: { caseId: () => 'GEN-2026-000123' } });
+  const engine = createEngine({ clock: storyClock('2026-03-02T00:30:00Z', 25), ids: { caseId: () => 'GEN-2026-000123' } });
   engine.on('return:rejected', (e) => console.log(`  (event) the centre ruled on the return of ${e.caseId}: the unit stays responsible`));
 
   const { case: c } = await engine.register(
