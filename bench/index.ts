@@ -11,6 +11,8 @@ const BENCHMARKS = [
   'calendar',
   'engine',
   'routing',
+  'routing-quality',
+  'sla',
   'stores',
 ] as const;
 
