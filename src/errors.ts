@@ -41,7 +41,7 @@ export interface ErrorDetailsMap {
   CALENDAR_CONFIG: { reason: string; field?: string };
   INCOMPATIBLE_DEFINITION: { machineId: string; storedVersion: number; currentVersion: number };
   SCHEMA_VERSION: { expected: number; actual: number };
-  STORE: { operation: string; outcome?: 'failed' | 'unknown' };
+  STORE: { operation: string; outcome?: 'failed' | 'unknown'; reason?: string };
 }
 
 export type ErrorDetails<C extends ErrorCode> = ErrorDetailsMap[C];

@@ -5,14 +5,17 @@
  */
 export { createEngine } from './engine/create-engine.js';
 export type {
-  CanResult, CommandContext, CommandResult, Engine, EngineOptions, ReadContext,
+  CanResult, CommandContext, CommandResult, Engine, EngineOptions, EngineQuery, FollowUpInput, FollowUpResult, ReadContext, Scheduler,
+  SchedulerOptions, TickOptions, TickResult,
 } from './engine/create-engine.js';
 export type { CaseView } from './engine/case-view.js';
+export type { CalendarGap, ClockView, FollowUpRecord, ResolvedRecipient, SlaView } from './engine/_sla.js';
 export { verifyAuditChain, hashAuditEntry } from './engine/audit.js';
 export type { AuditVerification } from './engine/audit.js';
 export { COMMAND_EVENTS, ENGINE_EVENT_NAMES } from './engine/events.js';
 export type {
-  EngineEvent, EngineEventBase, EngineEventData, EngineEventMap, EngineEventName, EngineEventOf, RegisteredData,
+  EngineEvent, EngineEventBase, EngineEventData, EngineEventMap, EngineEventName, EngineEventOf, FollowUpRecordedData, RegisteredData,
+  SlaCalendarGapData, SlaEscalatedData, SlaLevelData,
 } from './engine/events.js';
 export { DEFAULT_PERMISSIONS, ROLES, authorize } from './engine/permissions.js';
 export type {
@@ -32,9 +35,11 @@ export type { TierDefinition, TierMachine } from './machines/tier-definitions.js
 export { memoryStore, GENESIS_HASH } from './store/memory-store.js';
 export type { MemoryStoreOptions } from './store/memory-store.js';
 export type {
-  AuditEntry, CaseQueryFilter, CaseStore, CommitBatch, IdempotencyRecord, OutboxRow, Page, PageOptions, StoredCase,
-  StoredEvent, TimerRow,
+  AuditEntry, CaseQueryFilter, CaseStore, ClaimedTimer, ClaimOptions, CommitBatch, IdempotencyRecord, OutboxRow, Page, PageOptions,
+  StoredCase, StoredEvent, TimerRow,
 } from './store/case-store.js';
+// SLA clocks: policies, defaults and the pure clock algebra.
+export * from './sla/index.js';
 export { ConcurrencyError, ERROR_CODES, JiaobanError, isJiaobanError } from './errors.js';
 export type { ErrorCode, ErrorDetails, ErrorDetailsMap, FieldIssue } from './errors.js';
 export { systemClock } from './clock.js';

@@ -1,5 +1,6 @@
 import type { CaseContext, ComplexPhase } from '../machines/case-context.js';
 import type { StoredCase } from '../store/case-store.js';
+import type { SlaView } from './_sla.js';
 import type { Tier } from './commands.js';
 
 /**
@@ -24,6 +25,8 @@ export interface CaseView extends Omit<CaseContext, 'tier' | 'phase'> {
   machine: { id: string; version: number };
   createdAt: string;
   updatedAt: string;
+  /** The SLA clocks at the view's instant: each clock's status, deadline, used/remaining time, level; the case's level and `dueAt`. */
+  sla: SlaView;
 }
 
 /** Top-level state name of an xstate state value. */
@@ -41,7 +44,7 @@ export function fullState(value: unknown): string {
 }
 
 /** Builds the view of a stored case from its (already resolved) context. */
-export function toCaseView(stored: StoredCase, c: CaseContext, value: unknown): CaseView {
+export function toCaseView(stored: StoredCase, c: CaseContext, value: unknown, sla: SlaView): CaseView {
   const state = topState(value);
   // One literal with every field: a single allocation with a fixed shape. Spreading the 30-field
   // context and adding fields after it sends V8 down a slow path (measured 15 µs against under 1),
@@ -85,5 +88,6 @@ export function toCaseView(stored: StoredCase, c: CaseContext, value: unknown): 
     progressReports: c.progressReports,
     closure: c.closure,
     plan: c.plan,
+    sla,
   };
 }

@@ -2,20 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import { initialTransition, transition } from 'xstate';
 import { z } from 'zod';
+import { cnMainland } from '../calendar/cn-mainland.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConcurrencyError, JiaobanError, isJiaobanError, type FieldIssue } from '../errors.js';
 import type { CaseContext, CaseEvent, EventMeta } from '../machines/case-context.js';
 import { TIER_DEFINITIONS, type TierDefinition } from '../machines/tier-definitions.js';
-import type { AuditEntry, CaseStore, CommitBatch, OutboxRow, StoredCase, StoredEvent } from '../store/case-store.js';
+import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../sla/policy.js';
+import type { SlaEvent } from '../sla/apply-sla-event.js';
+import type { SlaTimer } from '../sla/evaluate-clocks.js';
+import type { AuditEntry, CaseStore, ClaimedTimer, CommitBatch, OutboxRow, Page, StoredCase, StoredEvent, TimerRow } from '../store/case-store.js';
 import { GENESIS_HASH, memoryStore } from '../store/memory-store.js';
 import { canonicalJson, sha256 } from './_canonical.js';
+import {
+  activeUnits, clampAt, emptyCaseSla, packSla, unpackSla, guardDeadline, resolveRecipient, slaContext, slaEventsFor, slaStep, slaView, timerRow,
+  type CaseSla, type EngineCalendars,
+} from './_sla.js';
 import { hashAuditEntry, verifyAuditChain, type AuditVerification } from './audit.js';
 import { fullState, toCaseView, topState, type CaseView } from './case-view.js';
 import {
   CommandSchema, RegisterInputSchema, type Command, type CommandInput, type RegisterData, type RegisterInput, type Tier,
 } from './commands.js';
+import { caseLevel, earliestDeadline } from '../sla/case-level.js';
 import {
-  COMMAND_EVENTS, type EngineEvent, type EngineEventMap, type EngineEventName, type EngineEventOf,
+  COMMAND_EVENTS, type EngineEventBase, type EngineEventData, type EngineEvent, type EngineEventMap, type EngineEventName, type EngineEventOf,
 } from './events.js';
 import {
   ROLES, authorize, resolvePermissionTable, type Actor, type Decision, type Operation, type PermissionOptions,
@@ -43,10 +53,21 @@ export interface EngineOptions {
   /** Id generators. Default: `crypto.randomUUID()` for case ids. */
   ids?: { caseId?: () => string };
   /**
-   * The deadline the "before the deadline" guards check (extension requests). Until the SLA module
-   * supplies it, the engine uses this hook, then the case's `dueAt`. Return `null` for none.
+   * Overrides the deadline the "before the deadline" guards check (extension requests). Default:
+   * the SLA clock's deadline — `conclusion` (general), `solution` (complex), `firstFeedback`
+   * (immediate) — then the case's registered `dueAt`. Return `null` for none.
    */
   deadline?: (view: CaseView, command: Command) => Date | null;
+  /** The SLA policy (`parseSlaPolicy`). Default: `DEFAULT_SLA_POLICY`. */
+  sla?: SlaPolicy;
+  /**
+   * The calendars SLA clocks run on. `working`: the default working calendar (default
+   * `cnMainland()`); `forUnit`: a unit's own calendar for its assignment clocks. Natural-minute
+   * clocks run 24×7 in the working calendar's zone (`natural` is accepted for symmetry and reserved).
+   */
+  calendars?: { working?: WorkCalendar; natural?: WorkCalendar; forUnit?: (unitId: string) => WorkCalendar | undefined };
+  /** The actor id system work (tick, recompute) is recorded under. Default `'system:sla'`. */
+  systemActorId?: string;
   /** How many times a command without `expectedVersion` is retried on a version conflict. Default 3. */
   maxRetries?: number;
   /**
@@ -131,9 +152,117 @@ export interface Engine {
   audit(caseId: string, ctx: ReadContext): Promise<AuditEntry[]>;
   /** Recomputes the audit hash chain and reports the first broken entry. */
   verifyAudit(caseId: string, ctx: ReadContext): Promise<AuditVerification>;
+  /**
+   * 回头看: records a follow-up of a concluded (or archived) case. `rebounded` registers a new case
+   * linked to this one (same requester, category, location and tier) and marks this one rebounded.
+   */
+  recordFollowUp(caseId: string, input: FollowUpInput, ctx: CommandContext): Promise<FollowUpResult>;
+  /**
+   * Claims due timers and processes each case's due SLA work in one commit: level transitions,
+   * escalations (urge counter, supervision, deemed consent, notifications as `sla:escalated`).
+   */
+  tick(options: TickOptions): Promise<TickResult>;
+  /** Re-evaluates the tenant's cases with pending SLA work at `now` (after a holiday notice). */
+  recompute(options: TickOptions, ctx?: ReadContext): Promise<TickResult>;
+  /** Indexed case query (tenant from the actor), newest-id-last cursor pagination. */
+  query(filter: EngineQuery, ctx: ReadContext, page?: { limit?: number; cursor?: string | null }): Promise<Page<CaseView>>;
+  /** Runs `tick` for the tenants every `intervalMs` on the engine's clock; `stop()` waits for a running tick. */
+  startScheduler(options: SchedulerOptions): Scheduler;
   /** Subscribes to one event; returns the unsubscribe function. */
   on<N extends EngineEventName>(name: N, handler: (event: EngineEventOf<N>) => void): () => void;
   readonly store: CaseStore;
+}
+
+/**
+ * Input of `engine.recordFollowUp`.
+ *
+ * @example
+ * const input: FollowUpInput = { clock: 'followUp30', outcome: 'resolved' };
+ */
+export interface FollowUpInput {
+  clock: 'followUp30' | 'followUp90';
+  outcome: 'resolved' | 'rebounded';
+  note?: string;
+}
+
+/**
+ * What `recordFollowUp` returns: the case, its events, and the new case a rebound registered.
+ *
+ * @example
+ * const { rebound } = await engine.recordFollowUp(id, { clock: 'followUp30', outcome: 'rebounded' }, { actor: revisit });
+ * rebound?.sla.reboundOf === id;
+ * //=> true
+ */
+export interface FollowUpResult extends CommandResult {
+  rebound: CaseView | null;
+}
+
+/**
+ * Options of `engine.tick` / `engine.recompute`.
+ *
+ * @example
+ * await engine.tick({ tenantId: 'sz', now: new Date('2026-02-27T01:00:00Z') });
+ */
+export interface TickOptions {
+  tenantId: string;
+  /** Default: the engine's clock. */
+  now?: Date;
+}
+
+/**
+ * What a tick did.
+ *
+ * @example
+ * const { casesProcessed, events } = await engine.tick({ tenantId: 'sz' });
+ * events.filter((e) => e.name === 'sla:escalated').length;
+ * //=> 3
+ */
+export interface TickResult {
+  timersClaimed: number;
+  casesProcessed: number;
+  events: EngineEvent[];
+}
+
+/**
+ * Filters of `engine.query`; every given field must match.
+ *
+ * @example
+ * await engine.query({ level: 'red', unit: 'u-water' }, { actor }, { limit: 20 });
+ */
+export interface EngineQuery {
+  level?: 'green' | 'yellow' | 'red' | 'overdue';
+  tier?: Tier;
+  /** An active assignment (lead or cooperating) of this unit. */
+  unit?: string;
+  /** The primary owner. */
+  owner?: string;
+  /** The earliest running deadline is at or before this instant. */
+  dueBefore?: Date | string;
+  /** Top-level state. */
+  state?: string;
+}
+
+/**
+ * Options of `engine.startScheduler`.
+ *
+ * @example
+ * const scheduler = engine.startScheduler({ intervalMs: 60_000, tenantIds: ['sz'] });
+ */
+export interface SchedulerOptions {
+  intervalMs: number;
+  tenantIds: readonly string[];
+  /** Called when a tick throws (the scheduler keeps running). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * A running scheduler.
+ *
+ * @example
+ * await scheduler.stop();
+ */
+export interface Scheduler {
+  stop(): Promise<void>;
 }
 
 const ActorSchema = z.strictObject({
@@ -148,6 +277,22 @@ const CommandContextSchema = z.object({
   expectedVersion: z.number().int().min(1).optional(),
 });
 const ReadContextSchema = z.object({ actor: ActorSchema });
+const FollowUpInputSchema = z.strictObject({
+  clock: z.enum(['followUp30', 'followUp90']),
+  outcome: z.enum(['resolved', 'rebounded']),
+  note: z.string().trim().max(2000).optional(),
+});
+const TickOptionsSchema = z.strictObject({ tenantId: z.string().min(1).max(128), now: z.date().optional() });
+const EngineQuerySchema = z.strictObject({
+  level: z.enum(['green', 'yellow', 'red', 'overdue']).optional(),
+  tier: z.enum(['immediate', 'general', 'complex']).optional(),
+  unit: z.string().min(1).max(128).optional(),
+  owner: z.string().min(1).max(128).optional(),
+  dueBefore: z.union([z.date(), z.iso.datetime({ offset: true })]).optional(),
+  state: z.string().min(1).max(64).optional(),
+});
+const PageSchema = z.strictObject({ limit: z.number().int().min(1).max(1000).optional(), cursor: z.string().max(256).nullable().optional() });
+const SchedulerSchema = z.object({ intervalMs: z.number().int().min(10), tenantIds: z.array(z.string().min(1)).min(1) });
 
 /**
  * zod issues as field paths and messages. zod 4's messages name the expected type or the allowed
@@ -211,6 +356,7 @@ interface Loaded {
   stored: StoredCase;
   def: TierDefinition;
   snapshot: ReturnType<TierDefinition['machine']['resolveState']>;
+  sla: CaseSla;
   /** Built on first use: most commands never need the loaded case's view. */
   view(): CaseView;
 }
@@ -220,10 +366,20 @@ interface Planned {
   result: CommandResult;
 }
 
+type Snapshot = Loaded['snapshot'];
+
+/** A case being changed inside one commit: the machine snapshot, the SLA state and the events so far. */
+interface Work {
+  snapshot: Snapshot;
+  sla: CaseSla;
+  events: EngineEvent[];
+  at: string;
+}
+
 /**
  * Creates an engine. One path per command: validate (zod) → load (tenant-scoped) → authorize →
- * pure machine transition → one atomic store commit (case, events, audit entry, outbox rows,
- * idempotency record) → emit events after the commit.
+ * pure machine transition → SLA clocks react (pure) → one atomic store commit (case, events, audit
+ * entry, outbox rows, timer row, idempotency record) → emit events after the commit.
  *
  * @example
  * const engine = createEngine();
@@ -245,6 +401,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const newCaseId = options.ids?.caseId ?? (() => randomUUID());
   const maxRetries = options.maxRetries ?? 3;
   const emitter = new EventEmitter<EngineEventMap>();
+  const policy = options.sla ?? DEFAULT_SLA_POLICY;
+  const calendars: EngineCalendars = { working: options.calendars?.working ?? cnMainland() };
+  if (options.calendars?.natural !== undefined) calendars.natural = options.calendars.natural;
+  if (options.calendars?.forUnit !== undefined) calendars.forUnit = options.calendars.forUnit;
+  const systemActor = options.systemActorId ?? 'system:sla';
+  const workerId = `engine-${randomUUID()}`;
+  /** The working calendar's revision the open cases were last evaluated on, per tenant. */
+  const seenRevision = new Map<string, number>();
 
   /**
    * The table decides from the case's facts (the machine context has them all); the full view is
@@ -263,6 +427,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   async function load(tenantId: string, caseId: string): Promise<Loaded> {
     return toLoaded(caseId, tenantId, await store.load(tenantId, caseId));
+  }
+
+  function readSla(stored: StoredCase): CaseSla {
+    return unpackSla(stored.sla, stored.tier);
+  }
+
+  function viewOf(stored: StoredCase, context: CaseContext, value: unknown, sla: CaseSla, at: string): CaseView {
+    return toCaseView(stored, context, value, slaView(sla, at, calendars));
   }
 
   function toLoaded(caseId: string, tenantId: string, stored: StoredCase | null): Loaded {
@@ -286,26 +458,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
         machineId: stored.machine.id, storedVersion: stored.machine.version, currentVersion: def.version,
       }, { cause });
     }
+    const sla = readSla(stored);
     let view: CaseView | undefined;
-    return { stored, def, snapshot, view: () => (view ??= toCaseView(stored, snapshot.context, snapshot.value)) };
+    return { stored, def, snapshot, sla, view: () => (view ??= viewOf(stored, snapshot.context, snapshot.value, sla, clock.now().toISOString())) };
   }
 
-  function eventRow<N extends EngineEventName>(
-    base: Omit<EngineEventOf<N>, 'eventId' | 'name' | 'data'>, index: number, name: N, data: EngineEventOf<N>['data'],
-  ): EngineEventOf<N> {
+  function eventRow<N extends EngineEventName>(base: EventBase, index: number, name: N, data: EngineEventData[N]): EngineEvent {
     return {
       eventId: `${base.caseId}:${base.version}:${index}`, name, caseId: base.caseId, tenantId: base.tenantId, tier: base.tier,
       version: base.version, at: base.at, actorId: base.actorId, command: base.command, fromState: base.fromState, toState: base.toState, data,
-    } as EngineEventOf<N>;
+    } as unknown as EngineEvent;
   }
 
-  function buildBatch(stored: StoredCase, expectedVersion: number | null, events: EngineEvent[], audit: AuditEntry, idem: CommitBatch['idempotency'], result: CommandResult): CommitBatch {
+  function buildBatch(
+    stored: StoredCase, expectedVersion: number | null, events: EngineEvent[], audit: AuditEntry | null, idem: CommitBatch['idempotency'],
+    result: CommandResult, timers: CommitBatch['timers'],
+  ): CommitBatch {
     const outbox: OutboxRow[] = events.map((e) => ({
       id: e.eventId, tenantId: e.tenantId, caseId: e.caseId, name: e.name, payload: e as unknown as StoredEvent, createdAt: e.at,
     }));
     const batch: CommitBatch = {
-      tenantId: stored.tenantId, case: stored, expectedVersion, events: events as unknown as StoredEvent[], audit: [audit], outbox,
-      timers: { upsert: [], remove: [] },
+      tenantId: stored.tenantId, case: stored, expectedVersion, events: events as unknown as StoredEvent[], audit: audit === null ? [] : [audit], outbox,
+      timers,
     };
     if (idem !== undefined) batch.idempotency = { ...idem, response: { case: result.case, events: result.events } };
     return batch;
@@ -319,15 +493,113 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return { ...body, hash: hashAuditEntry(body) };
   }
 
-  /** The pure middle of the path: authorize and transition a loaded case, build the commit batch. */
+  /**
+   * Runs SLA events through the clocks and acts on what falls due, inside the commit being built:
+   * level transitions become `sla:*` events; an escalation becomes `sla:escalated` with its
+   * recipients, and its `urge` / `supervise` / `deemConsent` actions run the machine's own commands
+   * (so the counters, the supervision level and the deemed opinion are the machine's, as if a person
+   * had done it). A deemed consent is itself an SLA event; the loop runs until nothing more is due.
+   */
+  function runSla(work: Work, def: TierDefinition, slaEvents: SlaEvent[], base: () => EventBase): SlaTimer[] {
+    let pending = slaEvents;
+    let timers: SlaTimer[] = [];
+    for (let round = 0; round < 8; round++) {
+      const hadGap = work.sla.gap !== null;
+      const step = slaStep(work.sla, pending, work.at, slaContext(policy, calendars, work.snapshot.context.tier));
+      work.sla = step.sla;
+      // Escalation actions change the machine, not the clocks (a deemed consent comes back as an
+      // SLA event for the next round), so the last round's timers are the case's timers.
+      timers = step.timers;
+      pending = [];
+      if (step.gap !== null && !hadGap) {
+        work.events.push(eventRow(base(), work.events.length, 'sla:calendarGap', {
+          date: step.gap.date, covered: step.gap.covered, during: step.gap.during, pendingEvents: step.sla.gap?.pending.length ?? 0,
+        }));
+      }
+      const unitOf = (key: string): string | null => work.sla.clocks.clocks[key]?.unitId ?? null;
+      for (const t of step.transitions) {
+        work.events.push(eventRow(base(), work.events.length, t.event, {
+          clockKey: t.clockKey, name: t.name, assignmentId: t.assignmentId, unitId: unitOf(t.clockKey), from: t.from, to: t.to, reachedAt: t.at, deadline: t.deadline,
+        }));
+      }
+      for (const e of step.escalations) {
+        const ctx0 = work.snapshot.context;
+        const recipients = e.actions.flatMap((a) => (a.type === 'urge' || a.type === 'notify' ? [resolveRecipient(a.to, e.assignmentId, ctx0)] : []));
+        work.events.push(eventRow(base(), work.events.length, 'sla:escalated', {
+          clockKey: e.clockKey, name: e.name, assignmentId: e.assignmentId, unitId: unitOf(e.clockKey), stepId: e.stepId, on: e.on,
+          actions: e.actions, recipients, dueAt: e.dueAt,
+        }));
+        for (const action of e.actions) {
+          let command: Command | null = null;
+          if (action.type === 'urge') command = { type: 'urge', note: `sla:${e.stepId}` } as Command;
+          else if (action.type === 'supervise') command = { type: 'raiseSupervision', level: action.level, note: `sla:${e.stepId}` } as Command;
+          else if (action.type === 'deemConsent') {
+            const unitId = unitOf(e.clockKey);
+            if (unitId !== null) command = { type: 'deemConsent', unitId, note: `sla:${e.stepId}` } as Command;
+          }
+          if (command === null) continue;
+          const before = work.snapshot;
+          const event = Object.assign({ meta: { actorId: systemActor, at: work.at, deadline: null } }, command) as unknown as CaseEvent;
+          const [next] = transition(def.machine, before, event);
+          // A guard said no (supervision already higher, opinion already given): nothing to do.
+          if (next === before) continue;
+          work.snapshot = next;
+          // The machine's own event (`case:urged`, `supervision:raised`, `opinion:deemed`), with the
+          // step in its note: KPIs that count urges or supervision see the system's like a person's.
+          const { type: _t, ...data } = command;
+          work.events.push(eventRow(base(), work.events.length, COMMAND_EVENTS[command.type], data as never));
+          if (command.type === 'deemConsent') pending.push(...slaEventsFor(command, before.context, next.context, work.at));
+        }
+      }
+      if (pending.length === 0) return timers;
+    }
+    return timers;
+  }
+
+  type EventBase = Omit<EngineEventBase, 'eventId' | 'name'>;
+
+  /** The case row after a commit: snapshot, SLA state and the index keys (state, lead, owner, units, level, dueAt). */
+  function nextRow(stored: StoredCase, work: Work, version: number, timer: TimerRow | null): StoredCase {
+    const c = work.snapshot.context;
+    const lead = c.assignments.find((a) => a.role === 'lead' && a.state !== 'withdrawn' && a.state !== 'replaced');
+    const sla: CaseSla = { ...work.sla, timerId: timer?.id ?? null };
+    return {
+      tenantId: stored.tenantId,
+      id: stored.id,
+      tier: stored.tier,
+      machine: stored.machine,
+      snapshot: persist(work.snapshot),
+      version,
+      createdAt: stored.createdAt,
+      updatedAt: work.at,
+      state: topState(work.snapshot.value),
+      leadUnitId: lead?.unitId ?? null,
+      ownerId: c.primaryOwnerId,
+      unitIds: activeUnits(c),
+      level: caseLevelOf(sla),
+      dueAt: earliestDueOf(sla),
+      sla: packSla(sla),
+      auditHead: stored.auditHead,
+    };
+  }
+
+  function timersFor(stored: StoredCase | null, tenantId: string, caseId: string, timers: Parameters<typeof timerRow>[2], sla: CaseSla): { row: TimerRow | null; batch: CommitBatch['timers'] } {
+    const row = sla.gap === null ? timerRow(tenantId, caseId, timers) : null;
+    const old = stored === null ? null : readSla(stored).timerId;
+    return { row, batch: { upsert: row === null ? [] : [row], remove: old !== null && old !== row?.id ? [old] : [] } };
+  }
+
+  /** The pure middle of the path: authorize and transition a loaded case, run its clocks, build the commit batch. */
   function plan(loaded: Loaded, command: Command, ctx: CommandContext, idem: CommitBatch['idempotency']): Planned {
     const { stored, def, snapshot } = loaded;
     const actor = ctx.actor;
     check(actor, command.type, command, loaded);
 
-    const at = clock.now().toISOString();
-    const deadline = options.deadline?.(loaded.view(), command) ?? null;
-    const meta: EventMeta = { actorId: actor.id, at, deadline: deadline === null ? null : deadline.toISOString() };
+    // Time never goes backwards within a case: a clock behind the case's last SLA event is clamped to it.
+    const at = clampAt(loaded.sla, clock.now().toISOString());
+    const hook = options.deadline?.(loaded.view(), command);
+    const deadline = hook !== undefined ? hook?.toISOString() ?? null : guardDeadline(loaded.sla, snapshot.context.tier) ?? snapshot.context.dueAt;
+    const meta: EventMeta = { actorId: actor.id, at, deadline };
     // Object.assign, not `{ ...command, meta }`: adding a field after a spread is V8's slow path.
     const event = Object.assign({ meta }, command) as unknown as CaseEvent;
     const [next] = transition(def.machine, snapshot, event);
@@ -337,41 +609,33 @@ export function createEngine(options: EngineOptions = {}): Engine {
         command: command.type, state: from, caseId: stored.id,
       });
     }
-    const to = fullState(next.value);
     const version = stored.version + 1;
-    const ctxNext = next.context;
-    const lead = ctxNext.assignments.find((a) => a.role === 'lead' && a.state !== 'withdrawn' && a.state !== 'replaced');
-    const nextStored: StoredCase = {
-      tenantId: stored.tenantId,
-      id: stored.id,
-      tier: stored.tier,
-      machine: stored.machine,
-      snapshot: persist(next),
-      version,
-      createdAt: stored.createdAt,
-      updatedAt: at,
-      state: topState(next.value),
-      leadUnitId: lead?.unitId ?? null,
-      ownerId: ctxNext.primaryOwnerId,
-      auditHead: stored.auditHead,
-    };
-    const base = {
-      caseId: stored.id, tenantId: stored.tenantId, tier: ctxNext.tier, version, at, actorId: actor.id,
-      command: command.type, fromState: from, toState: to,
-    };
+    const work: Work = { snapshot: next, sla: loaded.sla, events: [], at };
+    const base = (): EventBase => ({
+      caseId: stored.id, tenantId: stored.tenantId, tier: work.snapshot.context.tier, version, at, actorId: actor.id,
+      command: command.type, fromState: from, toState: fullState(work.snapshot.value),
+    });
     const { type: _type, ...data } = command;
-    const events: EngineEvent[] = [];
     if (command.type === 'acceptAndDispatch') {
-      events.push(eventRow(base, 0, 'case:accepted', command.note === undefined ? {} : { note: command.note }));
+      work.events.push(eventRow(base(), 0, 'case:accepted', command.note === undefined ? {} : { note: command.note }));
     }
-    events.push(eventRow(base, events.length, COMMAND_EVENTS[command.type], data as never) as EngineEvent);
-
+    work.events.push(eventRow(base(), work.events.length, COMMAND_EVENTS[command.type], data as never) as EngineEvent);
+    const evaluated = evaluateInto(work, def, slaEventsFor(command, snapshot.context, next.context, at), base);
+    const timers = timersFor(stored, stored.tenantId, stored.id, evaluated, work.sla);
+    const nextStored = nextRow(stored, work, version, timers.row);
+    const to = fullState(work.snapshot.value);
     const audit = auditEntry(stored.auditHead, {
-      at, actorId: actor.id, command: command.type, fromState: from, toState: to, summary: summarize(command),
+      at, actorId: actor.id, command: command.type, fromState: from, toState: to, summary: summarize(command) + slaSummary(work.events),
     });
     nextStored.auditHead = { seq: audit.seq, hash: audit.hash };
-    const result: CommandResult = { case: toCaseView(nextStored, ctxNext, next.value), events, replayed: false };
-    return { batch: buildBatch(nextStored, stored.version, events, audit, idem, result), result };
+    const result: CommandResult = { case: viewOf(nextStored, work.snapshot.context, work.snapshot.value, work.sla, at), events: work.events, replayed: false };
+    return { batch: buildBatch(nextStored, stored.version, work.events, audit, idem, result, timers.batch), result };
+  }
+
+  /** `runSla`, returning the case's pending timers (none while a calendar gap lasts). */
+  function evaluateInto(work: Work, def: TierDefinition, events: SlaEvent[], base: () => EventBase): SlaTimer[] {
+    const timers = runSla(work, def, events, base);
+    return work.sla.gap !== null ? [] : timers;
   }
 
   function emit(events: readonly EngineEvent[]): void {
@@ -427,6 +691,162 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return loaded;
   }
 
+  /** Registration, shared by `register` and a 回头看 rebound. */
+  function planRegister(data: RegisterData, actor: Actor, idem: CommitBatch['idempotency'], reboundOf: string | null, id: string = newCaseId()): Planned {
+    const def = tiers[data.tier];
+    const at = clock.now().toISOString();
+    const [snapshot] = initialTransition(def.machine, { data, meta: { actorId: actor.id, at, deadline: null } });
+    const stored: StoredCase = {
+      tenantId: actor.tenantId, id, tier: data.tier, machine: { id: def.id, version: def.version },
+      snapshot: null, version: 1, createdAt: at, updatedAt: at,
+      state: topState(snapshot.value), leadUnitId: null, ownerId: null, auditHead: { seq: 0, hash: GENESIS_HASH },
+    };
+    const to = fullState(snapshot.value);
+    const work: Work = { snapshot, sla: { ...emptyCaseSla(data.tier), reboundOf }, events: [], at };
+    const base = (): EventBase => ({
+      caseId: stored.id, tenantId: stored.tenantId, tier: data.tier, version: 1, at, actorId: actor.id,
+      command: 'register', fromState: null, toState: to,
+    });
+    work.events.push(eventRow(base(), 0, 'case:registered', {
+      tier: data.tier, title: data.title, category: data.category, channel: data.channel, receivedAt: snapshot.context.receivedAt,
+      ...(reboundOf === null ? {} : { reboundOf }),
+    }));
+    const timers = evaluateInto(work, def, [{ type: 'register', at }], base);
+    const t = timersFor(null, stored.tenantId, stored.id, timers, work.sla);
+    const row = nextRow(stored, work, 1, t.row);
+    const audit = auditEntry(row.auditHead, {
+      at, actorId: actor.id, command: 'register', fromState: null, toState: to,
+      summary: `register ${data.tier} ${data.category}${reboundOf === null ? '' : ` reboundOf=${reboundOf}`}`,
+    });
+    row.auditHead = { seq: audit.seq, hash: audit.hash };
+    const result: CommandResult = { case: viewOf(row, work.snapshot.context, work.snapshot.value, work.sla, at), events: work.events, replayed: false };
+    return { batch: buildBatch(row, null, work.events, audit, idem, result, t.batch), result };
+  }
+
+  /**
+   * System work on one case at `now` (tick and recompute): evaluate the clocks (after applying the
+   * events a calendar gap parked), act on what fell due. `null` when nothing changed.
+   */
+  function planSystem(loaded: Loaded, now: string, command: 'tick' | 'recompute'): Planned | null {
+    const { stored, def, snapshot } = loaded;
+    const at = clampAt(loaded.sla, now);
+    const version = stored.version + 1;
+    const from = fullState(snapshot.value);
+    const work: Work = { snapshot, sla: loaded.sla, events: [], at };
+    const base = (): EventBase => ({
+      caseId: stored.id, tenantId: stored.tenantId, tier: work.snapshot.context.tier, version, at, actorId: systemActor,
+      command, fromState: from, toState: fullState(work.snapshot.value),
+    });
+    const timers = evaluateInto(work, def, [], base);
+    const t = timersFor(stored, stored.tenantId, stored.id, timers, work.sla);
+    const row = nextRow(stored, work, version, t.row);
+    const unchanged = work.events.length === 0 && canonicalJson(row.sla) === canonicalJson(stored.sla ?? null) && t.batch.remove.length === 0;
+    if (unchanged) return null;
+    let audit: AuditEntry | null = null;
+    if (work.events.length > 0) {
+      audit = auditEntry(stored.auditHead, {
+        at, actorId: systemActor, command, fromState: from, toState: fullState(work.snapshot.value), summary: command + slaSummary(work.events),
+      });
+      row.auditHead = { seq: audit.seq, hash: audit.hash };
+    }
+    const result: CommandResult = { case: viewOf(row, work.snapshot.context, work.snapshot.value, work.sla, at), events: work.events, replayed: false };
+    return { batch: buildBatch(row, stored.version, work.events, audit, undefined, result, t.batch), result };
+  }
+
+  /** One case's system work, retried against fresh state when a user command got there first. */
+  async function processCase(tenantId: string, caseId: string, now: string, command: 'tick' | 'recompute'): Promise<EngineEvent[] | null> {
+    for (let tries = 0; ; tries++) {
+      const stored = await store.load(tenantId, caseId);
+      if (stored === null) return [];
+      const planned = planSystem(toLoaded(caseId, tenantId, stored), now, command);
+      if (planned === null) return [];
+      try {
+        await store.commit(planned.batch);
+      } catch (error) {
+        if (isJiaobanError(error, 'CONCURRENCY') && tries < maxRetries + 2) continue;
+        if (isJiaobanError(error, 'CONCURRENCY')) return null;
+        throw error;
+      }
+      emit(planned.result.events);
+      return planned.result.events;
+    }
+  }
+
+  async function finishTimer(tenantId: string, timer: ClaimedTimer, done: boolean): Promise<void> {
+    try {
+      if (done) await store.completeTimer(tenantId, timer.id, timer.lease.token);
+      else await store.releaseTimer(tenantId, timer.id, timer.lease.token);
+    } catch (error) {
+      // The commit replaced or removed the row (a rescheduled timer), or the lease ran out and another
+      // worker holds it: either way the case version fenced the effect, so there is nothing to undo.
+      if (!isJiaobanError(error, 'STORE')) throw error;
+    }
+  }
+
+  async function tick(raw: TickOptions): Promise<TickResult> {
+    const opts = parseOrThrow(TickOptionsSchema, raw, ['options'], 'tick options');
+    const now = (opts.now ?? clock.now()).toISOString();
+    const result: TickResult = { timersClaimed: 0, casesProcessed: 0, events: [] };
+    // A holiday notice added since the last tick can move deadlines earlier: re-evaluate first.
+    const revision = calendars.working.revision;
+    const seen = seenRevision.get(opts.tenantId);
+    if (seen !== undefined && seen !== revision) {
+      const r = await recomputeAll(opts.tenantId, now);
+      result.casesProcessed += r.casesProcessed;
+      result.events.push(...r.events);
+    }
+    seenRevision.set(opts.tenantId, revision);
+    for (;;) {
+      const claimed = await store.claimDueTimers(opts.tenantId, { now: new Date(now), limit: 500, leaseMs: 60_000, owner: workerId });
+      if (claimed.length === 0) break;
+      result.timersClaimed += claimed.length;
+      const byCase = new Map<string, ClaimedTimer[]>();
+      for (const t of claimed) {
+        const list = byCase.get(t.caseId);
+        if (list === undefined) byCase.set(t.caseId, [t]);
+        else list.push(t);
+      }
+      for (const [caseId, timers] of byCase) {
+        let events: EngineEvent[] | null;
+        try {
+          events = await processCase(opts.tenantId, caseId, now, 'tick');
+        } catch (error) {
+          for (const t of timers) await finishTimer(opts.tenantId, t, false);
+          throw error;
+        }
+        for (const t of timers) await finishTimer(opts.tenantId, t, events !== null);
+        if (events === null) continue;
+        result.casesProcessed += 1;
+        result.events.push(...events);
+      }
+      if (claimed.length < 500) break;
+    }
+    return result;
+  }
+
+  /** Every case of the tenant with pending SLA work (open clocks, a calendar gap), re-evaluated at `now`. */
+  async function recomputeAll(tenantId: string, now: string): Promise<TickResult> {
+    const result: TickResult = { timersClaimed: 0, casesProcessed: 0, events: [] };
+    let cursor: string | null = null;
+    // A walk of the tenant's cases: recompute is rare (a notice, a unit calendar change) and must
+    // reach clocks whose old timers lie far in the future.
+    do {
+      const page: Page<StoredCase> = await store.query(tenantId, {}, { limit: 1000, cursor });
+      for (const row of page.items) {
+        if (row.sla === undefined) continue;
+        const sla = unpackSla(row.sla, row.tier);
+        const open = sla.gap !== null || Object.values(sla.clocks.clocks).some((c) => c.status === 'running' || c.status === 'paused' || c.status === 'scheduled');
+        if (!open) continue;
+        const events = await processCase(tenantId, row.id, now, 'recompute');
+        if (events === null || events.length === 0) continue;
+        result.casesProcessed += 1;
+        result.events.push(...events);
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return result;
+  }
+
   const engine: Engine = {
     store,
 
@@ -436,30 +856,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const actor = ctx.actor;
       check(actor, 'register', null, null);
       const fingerprint = ctx.idempotencyKey === undefined ? null : sha256(canonicalJson({ op: 'register', actorId: actor.id, data }));
-      const def = tiers[data.tier];
       const { expectedVersion: _ignored, ...registerCtx } = ctx;
-      return commitWithRetry(actor.tenantId, registerCtx, fingerprint, async () => {
-        const at = clock.now().toISOString();
-        const [snapshot] = initialTransition(def.machine, { data, meta: { actorId: actor.id, at, deadline: null } });
-        const stored: StoredCase = {
-          tenantId: actor.tenantId, id: newCaseId(), tier: data.tier, machine: { id: def.id, version: def.version },
-          snapshot: persist(snapshot), version: 1, createdAt: at, updatedAt: at,
-          state: topState(snapshot.value), leadUnitId: null, ownerId: null, auditHead: { seq: 0, hash: GENESIS_HASH },
-        };
-        const to = fullState(snapshot.value);
-        const base = {
-          caseId: stored.id, tenantId: stored.tenantId, tier: data.tier, version: 1, at, actorId: actor.id,
-          command: 'register' as const, fromState: null, toState: to,
-        };
-        const events: EngineEvent[] = [eventRow(base, 0, 'case:registered', {
-          tier: data.tier, title: data.title, category: data.category, channel: data.channel, receivedAt: snapshot.context.receivedAt,
-        })];
-        const audit = auditEntry(stored.auditHead, { at, actorId: actor.id, command: 'register', fromState: null, toState: to, summary: `register ${data.tier} ${data.category}` });
-        stored.auditHead = { seq: audit.seq, hash: audit.hash };
-        const result: CommandResult = { case: toCaseView(stored, snapshot.context, snapshot.value), events, replayed: false };
-        const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
-        return { batch: buildBatch(stored, null, events, audit, idem, result), result };
-      });
+      const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
+      return commitWithRetry(actor.tenantId, registerCtx, fingerprint, async () => planRegister(data, actor, idem, null));
     },
 
     async execute(caseId, rawCommand, rawCtx) {
@@ -468,6 +867,146 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const fingerprint = ctx.idempotencyKey === undefined ? null : sha256(canonicalJson({ caseId, actorId: ctx.actor.id, command }));
       const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
       return commitWithRetry(tenantId, ctx, fingerprint, async () => plan(await loadChecked(caseId, ctx), command, ctx, idem));
+    },
+
+    async recordFollowUp(caseId, rawInput, rawCtx) {
+      const ctx = parseOrThrow(CommandContextSchema, rawCtx, ['ctx'], 'command context') as CommandContext;
+      const input = parseOrThrow(FollowUpInputSchema, rawInput, ['input'], 'follow-up') as FollowUpInput;
+      const actor = ctx.actor;
+      let reboundData: RegisterData | null = null;
+      const reboundId = input.outcome === 'rebounded' ? newCaseId() : null;
+      const fingerprint = ctx.idempotencyKey === undefined ? null : sha256(canonicalJson({ caseId, actorId: actor.id, followUp: input }));
+      const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
+      const result = await commitWithRetry(actor.tenantId, ctx, fingerprint, async () => {
+        const loaded = await loadChecked(caseId, ctx);
+        check(actor, 'recordFollowUp', null, loaded);
+        const { stored, def, snapshot } = loaded;
+        const state = topState(snapshot.value);
+        const followUp = loaded.sla.clocks.clocks[input.clock];
+        // Concluded and archived cases both accept a 回头看: archiving files the case, it does not
+        // end the follow-ups. The clock must be open (its day came) and not yet recorded.
+        if ((state !== 'concluded' && state !== 'archived') || followUp === undefined || (followUp.status !== 'running' && followUp.status !== 'paused')) {
+          throw new JiaobanError('INVALID_TRANSITION', `recordFollowUp(${input.clock}) is not possible now`, {
+            command: 'recordFollowUp', state: fullState(snapshot.value), caseId,
+          });
+        }
+        const at = clampAt(loaded.sla, clock.now().toISOString());
+        const version = stored.version + 1;
+        const from = fullState(snapshot.value);
+        const work: Work = {
+          snapshot, at, events: [],
+          sla: {
+            ...loaded.sla,
+            rebounded: loaded.sla.rebounded || input.outcome === 'rebounded',
+            followUps: [...loaded.sla.followUps, { clock: input.clock, outcome: input.outcome, at, by: actor.id, reboundCaseId: reboundId }],
+          },
+        };
+        const base = (): EventBase => ({
+          caseId, tenantId: stored.tenantId, tier: snapshot.context.tier, version, at, actorId: actor.id, command: 'recordFollowUp', fromState: from, toState: from,
+        });
+        work.events.push(eventRow(base(), 0, 'followUp:recorded', {
+          clock: input.clock, outcome: input.outcome, reboundCaseId: reboundId, ...(input.note === undefined ? {} : { note: input.note }),
+        }));
+        const timers = evaluateInto(work, def, [{ type: 'recordFollowUp', at, clock: input.clock }], base);
+        const t = timersFor(stored, stored.tenantId, caseId, timers, work.sla);
+        const row = nextRow(stored, work, version, t.row);
+        const audit = auditEntry(stored.auditHead, {
+          at, actorId: actor.id, command: 'recordFollowUp', fromState: from, toState: from,
+          summary: `recordFollowUp clock=${input.clock} outcome=${input.outcome}${reboundId === null ? '' : ` rebound=${reboundId}`}`,
+        });
+        row.auditHead = { seq: audit.seq, hash: audit.hash };
+        const c = snapshot.context;
+        if (reboundId !== null) {
+          reboundData = {
+            tier: c.tier, title: c.title, description: c.description, category: c.category, tags: c.tags, requester: c.requester, channel: c.channel,
+            ...(c.location === null ? {} : { location: c.location }),
+          } as RegisterData;
+        }
+        const res: CommandResult = { case: viewOf(row, c, snapshot.value, work.sla, at), events: work.events, replayed: false };
+        return { batch: buildBatch(row, stored.version, work.events, audit, idem, res, t.batch), result: res };
+      });
+      let rebound: CaseView | null = null;
+      if (!result.replayed && reboundId !== null && reboundData !== null) {
+        const data: RegisterData = reboundData;
+        // The original is committed first (it names the new id); the new case is a second commit
+        // with that id, so a retry of this registration can only fail as "exists", never duplicate.
+        const planned = planRegister(data, actor, undefined, caseId, reboundId);
+        await store.commit(planned.batch);
+        emit(planned.result.events);
+        rebound = planned.result.case;
+      }
+      return { ...result, rebound };
+    },
+
+    tick,
+
+    async recompute(raw, rawCtx) {
+      const opts = parseOrThrow(TickOptionsSchema, raw, ['options'], 'recompute options');
+      if (rawCtx !== undefined) {
+        const { actor } = parseOrThrow(ReadContextSchema, rawCtx, ['ctx'], 'read context') as ReadContext;
+        if (actor.tenantId !== opts.tenantId) throw new JiaobanError('PERMISSION', `${actor.id} may not recompute another tenant`, { command: 'recompute', actorId: actor.id, reason: 'tenant' });
+        check(actor, 'recompute', null, null);
+      }
+      const now = (opts.now ?? clock.now()).toISOString();
+      seenRevision.set(opts.tenantId, calendars.working.revision);
+      return recomputeAll(opts.tenantId, now);
+    },
+
+    async query(rawFilter, rawCtx, rawPage = {}) {
+      const { actor } = parseOrThrow(ReadContextSchema, rawCtx, ['ctx'], 'read context') as ReadContext;
+      const filter = parseOrThrow(EngineQuerySchema, rawFilter, ['filter'], 'query');
+      const page = parseOrThrow(PageSchema, rawPage, ['page'], 'page');
+      check(actor, 'read', null, null);
+      const f: Parameters<CaseStore['query']>[1] = {};
+      if (filter.level !== undefined) f.level = filter.level;
+      if (filter.tier !== undefined) f.tier = filter.tier;
+      if (filter.unit !== undefined) f.unitId = filter.unit;
+      if (filter.owner !== undefined) f.ownerId = filter.owner;
+      if (filter.state !== undefined) f.state = filter.state;
+      if (filter.dueBefore !== undefined) f.dueBefore = new Date(filter.dueBefore).toISOString();
+      const rows = await store.query(actor.tenantId, f, { limit: page.limit ?? 50, cursor: page.cursor ?? null });
+      const items: CaseView[] = [];
+      for (const row of rows.items) {
+        const loaded = toLoaded(row.id, actor.tenantId, row);
+        try {
+          check(actor, 'read', null, loaded);
+        } catch (error) {
+          // A unit's people see their own units' cases only; the rest of the page is filtered out.
+          if (isJiaobanError(error, 'PERMISSION')) continue;
+          throw error;
+        }
+        items.push(loaded.view());
+      }
+      return { items, nextCursor: rows.nextCursor };
+    },
+
+    startScheduler(raw) {
+      const opts = parseOrThrow(SchedulerSchema, raw, ['options'], 'scheduler options');
+      let running: Promise<void> | null = null;
+      let stopped = false;
+      const run = (): void => {
+        if (running !== null || stopped) return;
+        running = (async () => {
+          for (const tenantId of opts.tenantIds) {
+            try {
+              await tick({ tenantId, now: clock.now() });
+            } catch (error) {
+              raw.onError?.(error);
+            }
+          }
+        })().finally(() => {
+          running = null;
+        });
+      };
+      const handle = setInterval(run, opts.intervalMs);
+      handle.unref?.();
+      return {
+        async stop() {
+          stopped = true;
+          clearInterval(handle);
+          if (running !== null) await running;
+        },
+      };
     },
 
     async can(caseId, rawCommand, rawCtx) {
@@ -533,6 +1072,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
   };
   return engine;
+}
+
+function slaSummary(events: readonly EngineEvent[]): string {
+  const parts = events.filter((e) => e.name.startsWith('sla:')).map((e) => {
+    const d = e.data as { clockKey?: string; stepId?: string };
+    return `${e.name}(${d.clockKey ?? ''}${d.stepId === undefined ? '' : `/${d.stepId}`})`;
+  });
+  return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
+}
+
+function caseLevelOf(sla: CaseSla): NonNullable<StoredCase['level']> {
+  return caseLevel(sla.clocks);
+}
+
+function earliestDueOf(sla: CaseSla): string | null {
+  return sla.gap !== null ? null : earliestDeadline(sla.clocks);
 }
 
 export type { Operation };

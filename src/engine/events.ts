@@ -3,6 +3,8 @@
  * payload object with a stable `eventId` (`<caseId>:<version>:<n>`), so a relay or a listener can
  * de-duplicate. Payloads never carry the requester's personal data.
  */
+import type { EscalationAction, Level } from '../sla/policy.js';
+import type { ResolvedRecipient } from './_sla.js';
 import type { CommandOf, CommandType, Channel, Tier } from './commands.js';
 
 /**
@@ -76,6 +78,75 @@ export interface RegisteredData {
   category: string;
   channel: Channel;
   receivedAt: string;
+  /** Set when a 回头看 found the problem back and this case was registered from the original. */
+  reboundOf?: string;
+}
+
+/**
+ * A level change of one clock (`sla:warned` yellow, `sla:breached` red, `sla:overdue`, `sla:cleared`
+ * after an extension or a recompute lowered it). `reachedAt` is the mark on the clock, which after
+ * downtime is earlier than the event's `at`.
+ *
+ * @example
+ * engine.on('sla:breached', (e) => console.log(e.data.clockKey, e.data.deadline));
+ */
+export interface SlaLevelData {
+  clockKey: string;
+  name: string;
+  assignmentId: string | null;
+  unitId: string | null;
+  from: Level;
+  to: Level;
+  reachedAt: string;
+  deadline: string | null;
+}
+
+/**
+ * An escalation step that fired (once per round): its actions and who they reach, resolved relative
+ * to the clock (an assignment clock's owner and leader are that unit's). `deliverAt` is when the
+ * step fell due (already held to working hours when the policy says so).
+ *
+ * @example
+ * engine.on('sla:escalated', (e) => e.data.recipients.forEach((r) => notify(r, e.data.stepId)));
+ */
+export interface SlaEscalatedData {
+  clockKey: string;
+  name: string;
+  assignmentId: string | null;
+  unitId: string | null;
+  stepId: string;
+  on: Exclude<Level, 'green'>;
+  actions: EscalationAction[];
+  recipients: ResolvedRecipient[];
+  dueAt: string;
+}
+
+/**
+ * An SLA computation reached a date no holiday notice covers. The command was committed; the
+ * clocks it would have moved keep their last computed state and their deadline is unknown until the
+ * year's notice is added and `engine.recompute` runs. Never a guessed deadline.
+ *
+ * @example
+ * engine.on('sla:calendarGap', (e) => alert(`add the ${e.data.date.slice(0, 4)} holiday notice`));
+ */
+export interface SlaCalendarGapData {
+  date: string;
+  covered: { from: number; to: number } | null;
+  during: 'apply' | 'evaluate';
+  pendingEvents: number;
+}
+
+/**
+ * A 回头看 was recorded.
+ *
+ * @example
+ * engine.on('followUp:recorded', (e) => e.data.reboundCaseId);
+ */
+export interface FollowUpRecordedData {
+  clock: 'followUp30' | 'followUp90';
+  outcome: 'resolved' | 'rebounded';
+  note?: string;
+  reboundCaseId: string | null;
 }
 
 /**
@@ -86,6 +157,13 @@ export interface RegisteredData {
  */
 export type EngineEventData = {
   'case:registered': RegisteredData;
+  'sla:warned': SlaLevelData;
+  'sla:breached': SlaLevelData;
+  'sla:overdue': SlaLevelData;
+  'sla:cleared': SlaLevelData;
+  'sla:escalated': SlaEscalatedData;
+  'sla:calendarGap': SlaCalendarGapData;
+  'followUp:recorded': FollowUpRecordedData;
 } & {
   [K in CommandType as CommandEvents[K]]: Omit<CommandOf<K>, 'type'>;
 };
@@ -117,7 +195,7 @@ export interface EngineEventBase<N extends EngineEventName = EngineEventName> {
   at: string;
   actorId: string;
   /** The command that produced it (`register` for `case:registered`). */
-  command: CommandType | 'register';
+  command: CommandType | 'register' | 'recordFollowUp' | 'tick' | 'recompute';
   /** Full state before (`inProgress.planning` for a complex phase); `null` for registration. */
   fromState: string | null;
   toState: string;
@@ -156,4 +234,5 @@ export type EngineEventMap = { [N in EngineEventName]: (event: EngineEventOf<N>)
  */
 export const ENGINE_EVENT_NAMES: readonly EngineEventName[] = [
   'case:registered', ...Object.values(COMMAND_EVENTS),
+  'sla:warned', 'sla:breached', 'sla:overdue', 'sla:cleared', 'sla:escalated', 'sla:calendarGap', 'followUp:recorded',
 ].filter((n, i, all) => all.indexOf(n) === i) as EngineEventName[];

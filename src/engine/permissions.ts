@@ -37,7 +37,7 @@ export type Role = (typeof ROLES)[number];
  * @example
  * const op: Operation = 'readAudit';
  */
-export type Operation = CommandType | 'register' | 'read' | 'readAudit';
+export type Operation = CommandType | 'register' | 'read' | 'readAudit' | 'recordFollowUp' | 'recompute';
 
 /**
  * Roles allowed per operation.
@@ -125,6 +125,9 @@ export const DEFAULT_PERMISSIONS: PermissionTable = Object.freeze({
   review: ['reviewer'],
   countersign: ['unitLeader', 'cooperatingUnit'],
   startImplementation: LEAD_WORK,
+  // 回头看 is the revisit desk's work; recompute (after a holiday notice) is an administrator's.
+  recordFollowUp: ['revisitAgent', 'dutyChief'],
+  recompute: ['admin', 'dutyChief'],
 });
 
 /** Commands that decide someone else's request: four eyes apply. */

@@ -33,6 +33,20 @@ export interface StoredCase {
   /** Indexed: the primary owner (第一责任人), if any. */
   ownerId: string | null;
   /**
+   * Indexed: every unit with an active assignment (lead and cooperating), so a unit's work list is
+   * an index lookup. Optional for rows written before the SLA issue; absent means `[]`.
+   */
+  unitIds?: string[];
+  /** Indexed: the worst SLA level over the case's running clocks ('green' when none run). */
+  level?: 'green' | 'yellow' | 'red' | 'overdue';
+  /** Indexed (range): the earliest deadline of a running clock, ISO, or null. */
+  dueAt?: string | null;
+  /**
+   * The engine's SLA state (clocks, the case's timer id, a calendar gap, follow-ups), plain JSON.
+   * Stores keep it with the snapshot; absent on rows written before the SLA issue.
+   */
+  sla?: unknown;
+  /**
    * The head of the case's audit chain after this version: the next entry links to `hash`. Kept on
    * the case row so a command never reads the whole log, and so a truncated log is detectable.
    */
@@ -104,10 +118,12 @@ export interface OutboxRow {
  * const timer: TimerRow = { id: 'c-1:sign', tenantId: 'shenzhen', caseId: 'c-1', kind: 'signDue', dueAt: '2026-03-03T09:30:00Z' };
  */
 export interface TimerRow {
+  /** Unique per tenant; the engine derives it from the case id and the clock/step it serves. */
   id: string;
   tenantId: string;
   caseId: string;
   kind: string;
+  /** ISO instant; a timer is never claimed before it. */
   dueAt: string;
   data?: unknown;
 }
@@ -119,6 +135,29 @@ export interface TimerRow {
  * (await store.findIdempotency('shenzhen', 'form-7f3a'))?.fingerprint.length;
  * //=> 64
  */
+/**
+ * A timer claimed by one worker until `lease.expiresAt`. The lease token fences the holder: after the
+ * lease runs out another worker may claim the timer with a new token, and `completeTimer` /
+ * `releaseTimer` with the old token are rejected. The case commit that applies the timer's effect is
+ * also fenced by the case version, so a stale holder can never apply an effect twice.
+ */
+export interface ClaimedTimer extends TimerRow {
+  lease: { token: string; owner: string; expiresAt: string };
+  /** How many times the timer has been claimed, this claim included. */
+  attempts: number;
+}
+
+export interface ClaimOptions {
+  /** Claim timers with `dueAt <= now`. Database adapters use the database's own clock instead. */
+  now: Date;
+  /** At most this many timers (1–1000). */
+  limit: number;
+  /** How long the claim holds, in ms. */
+  leaseMs: number;
+  /** Who claims (a process or node id), for diagnostics. */
+  owner: string;
+}
+
 export interface IdempotencyRecord {
   key: string;
   fingerprint: string;
@@ -154,6 +193,11 @@ export interface CaseQueryFilter {
   tier?: string;
   leadUnitId?: string;
   ownerId?: string;
+  /** Any active assignment (lead or cooperating) of this unit. */
+  unitId?: string;
+  level?: 'green' | 'yellow' | 'red' | 'overdue';
+  /** Cases whose `dueAt` is at or before this ISO instant. */
+  dueBefore?: string;
 }
 
 /**
@@ -181,6 +225,39 @@ export interface Page<T> {
 }
 
 /**
+ * What a store declares it can do. The conformance kit skips a test only when a capability it needs
+ * is declared absent (and prints why); it never looks at a store's name. A store that declares
+ * nothing is taken as a single-process, in-memory store with no schema (`memoryStore`).
+ *
+ * @example
+ * const caps: StoreCapabilities = { durable: true, multiProcess: true, skipLocked: true, serverTime: true, migrations: true };
+ */
+export interface StoreCapabilities {
+  /** Committed data survives the process that wrote it (a file or a server, not process memory). */
+  durable: boolean;
+  /** Several OS processes may open the same database at once and every guarantee still holds. */
+  multiProcess: boolean;
+  /** Concurrent timer claims skip each other's rows (`FOR UPDATE SKIP LOCKED`) instead of queueing. */
+  skipLocked: boolean;
+  /** "now" for due checks and leases comes from the database clock; `ClaimOptions.now` is ignored. */
+  serverTime: boolean;
+  /** The store has a versioned schema: `migrate()` applies it and a mismatch is `SCHEMA_VERSION`. */
+  migrations: boolean;
+}
+
+/**
+ * The outcome of `CaseStore.migrate`: the schema version before and after.
+ *
+ * @example
+ * await store.migrate?.();
+ * //=> { from: 0, to: 1 }
+ */
+export interface MigrationResult {
+  from: number;
+  to: number;
+}
+
+/**
  * What a store must do. `commit` is the only write: it validates everything first (version,
  * idempotency key, audit chain continuity) and then applies everything, or throws and applies
  * nothing — `CONCURRENCY` (a `ConcurrencyError`) on a version mismatch, `IDEMPOTENCY_CONFLICT` when
@@ -201,4 +278,23 @@ export interface CaseStore {
   /** Unacknowledged outbox rows, oldest first. */
   readOutbox(tenantId: string, limit?: number): Promise<OutboxRow[]>;
   ackOutbox(tenantId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Claims due, unleased (or lease-expired) timers of one tenant, oldest due first, served from an
+   * index on `dueAt` (never a scan of all cases).
+   */
+  claimDueTimers(tenantId: string, options: ClaimOptions): Promise<ClaimedTimer[]>;
+  /** Deletes a claimed timer; a `STORE` error (details.reason 'leaseLost') when the token no longer holds it. */
+  completeTimer(tenantId: string, timerId: string, token: string): Promise<void>;
+  /** Gives a claimed timer back for another worker now; same fencing as `completeTimer`. */
+  releaseTimer(tenantId: string, timerId: string, token: string): Promise<void>;
+  /** The timers of one case (for views and tests). */
+  timers(tenantId: string, caseId: string): Promise<TimerRow[]>;
+  /** What the store can do (see `StoreCapabilities`); absent means a single-process memory store. */
+  readonly capabilities?: StoreCapabilities;
+  /**
+   * Applies the store's numbered, forward-only schema migrations up to the version the code expects.
+   * Stores with a schema check it on first use and throw `SCHEMA_VERSION` until this has run (or
+   * when the database is newer than the code). Absent on stores without a schema.
+   */
+  migrate?(): Promise<MigrationResult>;
 }

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, JiaobanError } from '../errors.js';
 import type {
-  AuditEntry, CaseQueryFilter, CaseStore, CommitBatch, IdempotencyRecord, OutboxRow, Page, PageOptions, StoredCase, StoredEvent,
+  AuditEntry, CaseQueryFilter, CaseStore, ClaimedTimer, CommitBatch, IdempotencyRecord, OutboxRow, Page, PageOptions, StoredCase, StoredEvent,
+  TimerRow,
 } from './case-store.js';
 
 /**
@@ -12,8 +14,9 @@ import type {
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-type IndexName = 'state' | 'tier' | 'leadUnitId' | 'ownerId';
-const INDEXES: readonly IndexName[] = ['state', 'tier', 'leadUnitId', 'ownerId'];
+type IndexName = 'state' | 'tier' | 'leadUnitId' | 'ownerId' | 'level';
+const INDEXES: readonly IndexName[] = ['state', 'tier', 'leadUnitId', 'ownerId', 'level'];
+const DAY_MS = 86_400_000;
 
 /**
  * Rows are kept as JSON strings: every read parses a fresh copy (so callers cannot corrupt the
@@ -40,6 +43,10 @@ interface CaseRecord {
   json: string;
   version: number;
   keys: Record<IndexName, string | null>;
+  /** `unitIds` of the row (`null` when the row had none), indexed one entry per unit. */
+  units: string[] | null;
+  /** `dueAt` of the row (`undefined` when the row had none), indexed by UTC day bucket. */
+  dueAt: string | null | undefined;
   /** One encoded string per commit: `[tier, version, audit entries, events]`. */
   commits: string[];
   auditCount: number;
@@ -52,14 +59,88 @@ interface OutboxEntry {
   index: number;
 }
 
+interface TimerEntry {
+  /** The row as JSON (a copy goes out on every read). */
+  json: string;
+  caseId: string;
+  dueMs: number;
+  lease: ClaimedTimer['lease'] | null;
+  attempts: number;
+  /** Bumped on every change: a heap entry with an older generation is stale and skipped. */
+  gen: number;
+}
+
+/** A heap entry: [instant the timer becomes claimable, its due instant, timer id, generation]. */
+type HeapItem = [number, number, string, number];
+
+/**
+ * A binary min-heap on (instant, id). Timers are never searched, only popped when due, so a heap
+ * with lazy deletion is the whole index: an upsert pushes a new generation, a removal just forgets
+ * the entry, and stale items are dropped when they reach the top (or by `compact` when they pile up).
+ */
+class TimerHeap {
+  items: HeapItem[] = [];
+  push(item: HeapItem): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(a[i] as HeapItem, a[p] as HeapItem)) break;
+      [a[i], a[p]] = [a[p] as HeapItem, a[i] as HeapItem];
+      i = p;
+    }
+  }
+  peek(): HeapItem | undefined {
+    return this.items[0];
+  }
+  pop(): HeapItem | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && less(a[l] as HeapItem, a[m] as HeapItem)) m = l;
+        if (r < a.length && less(a[r] as HeapItem, a[m] as HeapItem)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m] as HeapItem, a[i] as HeapItem];
+        i = m;
+      }
+    }
+    return top;
+  }
+  rebuild(items: HeapItem[]): void {
+    this.items = [];
+    for (const it of items) this.push(it);
+  }
+}
+
+function less(a: HeapItem, b: HeapItem): boolean {
+  // Among timers claimable at the same instant (leases that ran out together), the oldest due first.
+  return a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
+}
+
 interface TenantData {
   cases: Map<string, CaseRecord>;
   idempotency: Map<string, string>;
   outbox: Map<string, OutboxEntry>;
   indexes: Record<IndexName, Map<string, Set<string>>>;
+  /** unitId → case ids with an active assignment of that unit. */
+  units: Map<string, Set<string>>;
+  /** UTC day of `dueAt` → case ids, with the days kept sorted: a `dueBefore` range walks whole days. */
+  dueDays: Map<number, Set<string>>;
+  dueDayKeys: number[];
+  timers: Map<string, TimerEntry>;
+  caseTimers: Map<string, Set<string>>;
+  heap: TimerHeap;
 }
 
-const ROW_FIELDS = ['tenantId', 'id', 'version', 'state', 'tier', 'leadUnitId', 'ownerId', 'auditHead'] as const;
+const ROW_FIELDS = ['tenantId', 'id', 'version', 'state', 'tier', 'leadUnitId', 'ownerId', 'auditHead', 'level', 'unitIds', 'dueAt'] as const;
 const EVENT_BASE = ['caseId', 'tenantId', 'tier', 'version', 'eventId', 'at', 'actorId', 'command', 'fromState', 'toState'] as const;
 const EVENT_BIT = new Map<string, number>(EVENT_BASE.map((key, i) => [key, 1 << i]));
 type AuditTuple = [number, string, string, string, string | null, string, string, string];
@@ -102,6 +183,9 @@ function decodeRow(rec: CaseRecord): StoredCase {
   row.leadUnitId = k.leadUnitId;
   row.ownerId = k.ownerId;
   row.auditHead = { seq: rec.auditCount, hash: rec.lastHash };
+  if (k.level !== null) row.level = k.level as NonNullable<StoredCase['level']>;
+  if (rec.units !== null) row.unitIds = [...rec.units];
+  if (rec.dueAt !== undefined) row.dueAt = rec.dueAt;
   return row;
 }
 
@@ -174,12 +258,24 @@ export interface MemoryStoreOptions {
   outbox?: boolean;
 }
 
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const storeError = (operation: string, message: string) => new JiaobanError('STORE', message, { operation, outcome: 'failed' });
 
 /**
  * The embedded default store: everything in process memory, atomic because a commit validates the
  * whole batch and then applies it without an `await` in between. No durability: a restart loses
- * everything. Queries are served from per-tenant indexes (state, tier, lead unit, owner).
+ * everything. Queries are served from per-tenant indexes (state, tier, lead unit, owner, unit, level,
+ * and a day-bucketed range index on `dueAt`); due timers from a min-heap on their instant.
  *
  * @example
  * const engine = createEngine({ store: memoryStore() });
@@ -198,7 +294,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
         cases: new Map(),
         idempotency: new Map(),
         outbox: new Map(),
-        indexes: { state: new Map(), tier: new Map(), leadUnitId: new Map(), ownerId: new Map() },
+        indexes: { state: new Map(), tier: new Map(), leadUnitId: new Map(), ownerId: new Map(), level: new Map() },
+        units: new Map(),
+        dueDays: new Map(),
+        dueDayKeys: [],
+        timers: new Map(),
+        caseTimers: new Map(),
+        heap: new TimerHeap(),
       };
       tenants.set(tenantId, t);
     }
@@ -223,9 +325,82 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     }
   };
 
+  const addTo = <K>(map: Map<K, Set<string>>, key: K, id: string): boolean => {
+    let set = map.get(key);
+    const created = set === undefined;
+    if (set === undefined) map.set(key, (set = new Set()));
+    set.add(id);
+    return created;
+  };
+  const removeFrom = <K>(map: Map<K, Set<string>>, key: K, id: string): boolean => {
+    const set = map.get(key);
+    set?.delete(id);
+    if (set?.size === 0) {
+      map.delete(key);
+      return true;
+    }
+    return false;
+  };
+  const dayOf = (iso: string): number => Math.floor(Date.parse(iso) / DAY_MS);
+
+  /** The multi-valued unit index and the `dueAt` range index. */
+  const indexExtra = (t: TenantData, id: string, units: string[] | null, dueAt: string | null | undefined, rec: CaseRecord | null) => {
+    const oldUnits = rec?.units ?? [];
+    const newUnits = units ?? [];
+    for (const u of oldUnits) if (!newUnits.includes(u)) removeFrom(t.units, u, id);
+    for (const u of newUnits) if (!oldUnits.includes(u)) addTo(t.units, u, id);
+    const oldDue = rec?.dueAt ?? null;
+    const newDue = dueAt ?? null;
+    if (oldDue === newDue) return;
+    if (oldDue !== null) {
+      const day = dayOf(oldDue);
+      if (removeFrom(t.dueDays, day, id)) t.dueDayKeys.splice(t.dueDayKeys.indexOf(day), 1);
+    }
+    if (newDue !== null) {
+      const day = dayOf(newDue);
+      if (addTo(t.dueDays, day, id)) t.dueDayKeys.splice(lowerBound(t.dueDayKeys, day), 0, day);
+    }
+  };
+
+  // One counter for the store: a timer removed and re-created never reuses a generation.
+  let generation = 0;
+  const pushTimer = (t: TenantData, id: string, e: TimerEntry) => {
+    e.gen = ++generation;
+    t.heap.push([e.lease === null ? e.dueMs : Date.parse(e.lease.expiresAt), e.dueMs, id, e.gen]);
+    // Lazy deletion leaves stale items; rebuild once they outnumber live timers (amortised O(1)).
+    if (t.heap.items.length > 1024 && t.heap.items.length > 3 * t.timers.size) {
+      t.heap.rebuild(t.heap.items.filter(([, , tid, gen]) => t.timers.get(tid)?.gen === gen));
+    }
+  };
+
+  const dropTimer = (t: TenantData, id: string) => {
+    const e = t.timers.get(id);
+    if (e === undefined) return;
+    t.timers.delete(id);
+    removeFrom(t.caseTimers, e.caseId, id);
+  };
+
+  const leased = (t: TenantData | undefined, timerId: string, token: string, operation: string): TimerEntry => {
+    const e = t?.timers.get(timerId);
+    if (e === undefined || e.lease === null || e.lease.token !== token) {
+      throw new JiaobanError('STORE', `timer ${timerId} is not held by this lease`, { operation, outcome: 'failed', reason: 'leaseLost' });
+    }
+    return e;
+  };
+
   function validate(batch: CommitBatch, t: TenantData | undefined): void {
     const c = batch.case;
     if (c.tenantId !== batch.tenantId) throw storeError('commit', 'case tenant does not match batch tenant');
+    for (const row of batch.timers.upsert) {
+      if (row.tenantId !== batch.tenantId || row.caseId !== c.id) throw storeError('commit', 'timer does not belong to the case');
+      if (Number.isNaN(Date.parse(row.dueAt))) throw storeError('commit', 'timer dueAt is not an ISO instant');
+      const owner = t?.timers.get(row.id)?.caseId;
+      if (owner !== undefined && owner !== c.id) throw storeError('commit', 'timer id belongs to another case');
+    }
+    for (const id of batch.timers.remove) {
+      const owner = t?.timers.get(id)?.caseId;
+      if (owner !== undefined && owner !== c.id) throw storeError('commit', 'timer id belongs to another case');
+    }
     for (const row of [...batch.events, ...batch.outbox]) {
       if (row.tenantId !== batch.tenantId || row.caseId !== c.id) throw storeError('commit', 'row does not belong to the case');
     }
@@ -268,14 +443,31 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       // Validated: from here on nothing throws, so the batch applies whole.
       const t = tenant(batch.tenantId, true) as TenantData;
       const c = batch.case;
-      const keys: Record<IndexName, string | null> = { state: c.state, tier: c.tier, leadUnitId: c.leadUnitId, ownerId: c.ownerId };
+      const keys: Record<IndexName, string | null> = {
+        state: c.state, tier: c.tier, leadUnitId: c.leadUnitId, ownerId: c.ownerId, level: c.level ?? null,
+      };
+      const units = c.unitIds === undefined ? null : [...new Set(c.unitIds)];
       let rec = t.cases.get(c.id);
       if (rec === undefined) {
-        rec = { id: c.id, tenantId: c.tenantId, json: '', version: 0, keys, commits: [], auditCount: 0, lastHash: GENESIS_HASH };
+        rec = {
+          id: c.id, tenantId: c.tenantId, json: '', version: 0, keys, units: null, dueAt: undefined, commits: [], auditCount: 0, lastHash: GENESIS_HASH,
+        };
         t.cases.set(rec.id, rec);
         index(t, rec.id, keys, null);
       } else {
         index(t, rec.id, keys, rec.keys);
+      }
+      indexExtra(t, rec.id, units, c.dueAt, rec);
+      rec.units = units;
+      rec.dueAt = c.dueAt;
+      for (const id of batch.timers.remove) dropTimer(t, id);
+      for (const row of batch.timers.upsert) {
+        // An upsert is a new timer: any lease on the old row ends, so a worker still holding it
+        // cannot complete (delete) the rescheduled one.
+        const e: TimerEntry = { json: JSON.stringify(row), caseId: c.id, dueMs: Date.parse(row.dueAt), lease: null, attempts: 0, gen: 0 };
+        t.timers.set(row.id, e);
+        addTo(t.caseTimers, c.id, row.id);
+        pushTimer(t, row.id, e);
       }
       rec.json = encodeRow(c);
       rec.version = c.version;
@@ -319,6 +511,33 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       let candidates: Iterable<string> = t.cases.keys();
       let smallest = Number.POSITIVE_INFINITY;
       const wanted: Array<[IndexName, string]> = [];
+      if (filter.unitId !== undefined) {
+        const set = t.units.get(filter.unitId);
+        if (set === undefined) return { items: [], nextCursor: null };
+        smallest = set.size;
+        candidates = set;
+      }
+      const dueBefore = filter.dueBefore;
+      const dueLimit = dueBefore === undefined ? null : Date.parse(dueBefore);
+      if (dueLimit !== null) {
+        if (Number.isNaN(dueLimit)) throw new JiaobanError('VALIDATION', 'dueBefore must be an ISO instant', { issues: [{ path: ['dueBefore'], message: 'expected an ISO instant' }] });
+        // Whole days up to the limit's day, from the sorted day index: never a walk of all cases.
+        const lastDay = Math.floor(dueLimit / DAY_MS);
+        let size = 0;
+        const days: Set<string>[] = [];
+        for (const day of t.dueDayKeys) {
+          if (day > lastDay) break;
+          const set = t.dueDays.get(day) as Set<string>;
+          days.push(set);
+          size += set.size;
+        }
+        if (size < smallest) {
+          smallest = size;
+          candidates = (function* () {
+            for (const set of days) yield* set;
+          })();
+        }
+      }
       for (const name of INDEXES) {
         const v = filter[name];
         if (v === undefined) continue;
@@ -336,6 +555,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
         if (cursor !== null && id <= cursor) continue;
         const rec = t.cases.get(id);
         if (rec === undefined || !wanted.every(([name, v]) => rec.keys[name] === v)) continue;
+        if (filter.unitId !== undefined && !(rec.units ?? []).includes(filter.unitId)) continue;
+        if (dueLimit !== null && (rec.dueAt == null || Date.parse(rec.dueAt) > dueLimit)) continue;
         ids.push(id);
       }
       ids.sort();
@@ -361,6 +582,54 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       const t = tenants.get(tenantId);
       if (t === undefined) return;
       for (const id of ids) t.outbox.delete(id);
+    },
+
+    async claimDueTimers(tenantId, claim) {
+      if (!Number.isInteger(claim.limit) || claim.limit < 1 || claim.limit > 1000) {
+        throw new JiaobanError('VALIDATION', 'limit must be 1–1000', { issues: [{ path: ['limit'], message: 'an integer from 1 to 1000' }] });
+      }
+      if (!Number.isFinite(claim.leaseMs) || claim.leaseMs <= 0) {
+        throw new JiaobanError('VALIDATION', 'leaseMs must be positive', { issues: [{ path: ['leaseMs'], message: 'a positive number of ms' }] });
+      }
+      const t = tenants.get(tenantId);
+      const out: ClaimedTimer[] = [];
+      if (t === undefined) return out;
+      const now = claim.now.getTime();
+      const expiresAt = new Date(now + claim.leaseMs).toISOString();
+      // Pops only due items: the cost is the claimed timers (plus stale items), not the open cases.
+      while (out.length < claim.limit) {
+        const top = t.heap.peek();
+        if (top === undefined || top[0] > now) break;
+        t.heap.pop();
+        const [, , id, gen] = top;
+        const e = t.timers.get(id);
+        if (e === undefined || e.gen !== gen) continue;
+        e.lease = { token: randomUUID(), owner: claim.owner, expiresAt };
+        e.attempts += 1;
+        pushTimer(t, id, e);
+        out.push({ ...(JSON.parse(e.json) as TimerRow), lease: { ...e.lease }, attempts: e.attempts });
+      }
+      return out;
+    },
+
+    async completeTimer(tenantId, timerId, token) {
+      const t = tenants.get(tenantId);
+      leased(t, timerId, token, 'completeTimer');
+      dropTimer(t as TenantData, timerId);
+    },
+
+    async releaseTimer(tenantId, timerId, token) {
+      const t = tenants.get(tenantId);
+      const e = leased(t, timerId, token, 'releaseTimer');
+      e.lease = null;
+      pushTimer(t as TenantData, timerId, e);
+    },
+
+    async timers(tenantId, caseId) {
+      const t = tenants.get(tenantId);
+      const ids = t?.caseTimers.get(caseId);
+      if (t === undefined || ids === undefined) return [];
+      return [...ids].map((id) => JSON.parse((t.timers.get(id) as TimerEntry).json) as TimerRow).sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : 1));
     },
   };
 }

@@ -179,13 +179,15 @@ describe('general tier: a whole life with every detour', () => {
     expect(v.urgent).toBe(true);
   });
 
-  it('refuses an extension requested after the deadline', async () => {
+  it('refuses an extension requested after the SLA conclusion deadline', async () => {
     const h = harness();
-    const { case: c } = await h.engine.register(registration('general', { dueAt: '2026-03-02T02:00:00.000Z' }), { actor: A.intake });
+    const { case: c } = await h.engine.register(registration('general'), { actor: A.intake });
+    // Accepted Mon 2 Mar 2026 ~09:01 Beijing: 3 working days 次日起算 → Thu 5 Mar 17:30.
     await h.run(c.id, { type: 'accept' }, A.intake);
     await h.run(c.id, dispatchCmd([]), A.dispatcher);
     await h.run(c.id, { type: 'sign', unitId: LEAD, ownerId: 'p-lead-handler' }, A.leadLiaison);
-    h.clock.advance(3_600_000);
+    expect((await h.engine.get(c.id, { actor: A.dutyChief })).sla.clocks.find((k) => k.name === 'conclusion')?.deadline).toBe('2026-03-05T09:30:00.000Z');
+    h.clock.advance(4 * 86_400_000);
     await rejected(h.engine.execute(c.id, { type: 'requestExtension', reason: '来不及', workingDays: 2 }, { actor: A.leadHandler }));
   });
 

@@ -139,3 +139,90 @@ describe('memoryStore', () => {
     expect(await s.readOutbox(T)).toEqual([]);
   });
 });
+
+describe('memoryStore: SLA indexes and timers', () => {
+  const timer = (id: string, caseId: string, dueAt: string) => ({ id, tenantId: T, caseId, kind: 'sla', dueAt });
+  const claimOpts = (now: string, limit = 10, leaseMs = 60_000) => ({ now: new Date(now), limit, leaseMs, owner: 'w1' });
+
+  it('round-trips unitIds, level and dueAt and queries them from indexes', async () => {
+    const s = memoryStore();
+    await s.commit(batch('c1', null, GENESIS_HASH, { unitIds: ['u1', 'u2'], level: 'red', dueAt: '2026-03-05T09:30:00.000Z' }));
+    await s.commit(batch('c2', null, GENESIS_HASH, { unitIds: ['u2'], level: 'green', dueAt: '2026-03-09T09:30:00.000Z' }));
+    await s.commit(batch('c3', null, GENESIS_HASH, { unitIds: [], level: 'green', dueAt: null }));
+    const row = await s.load(T, 'c1');
+    expect([row?.unitIds, row?.level, row?.dueAt]).toEqual([['u1', 'u2'], 'red', '2026-03-05T09:30:00.000Z']);
+    const ids = async (f: Parameters<typeof s.query>[1]) => (await s.query(T, f)).items.map((c) => c.id);
+    expect(await ids({ unitId: 'u2' })).toEqual(['c1', 'c2']);
+    expect(await ids({ unitId: 'u1' })).toEqual(['c1']);
+    expect(await ids({ level: 'green' })).toEqual(['c2', 'c3']);
+    expect(await ids({ dueBefore: '2026-03-05T09:30:00.000Z' })).toEqual(['c1']);
+    expect(await ids({ dueBefore: '2026-03-05T09:29:59.999Z' })).toEqual([]);
+    expect(await ids({ dueBefore: '2026-12-31T00:00:00.000Z', unitId: 'u2', level: 'green' })).toEqual(['c2']);
+  });
+
+  it('moves a case between unit and due indexes when its row changes', async () => {
+    const s = memoryStore();
+    const b1 = batch('c1', null, GENESIS_HASH, { unitIds: ['u1'], dueAt: '2026-03-05T09:30:00.000Z' });
+    await s.commit(b1);
+    await s.commit(batch('c1', 1, b1.audit[0]!.hash, { unitIds: ['u2'], dueAt: '2026-04-01T00:00:00.000Z' }));
+    expect((await s.query(T, { unitId: 'u1' })).items).toEqual([]);
+    expect((await s.query(T, { dueBefore: '2026-03-31T00:00:00.000Z' })).items).toEqual([]);
+    expect((await s.query(T, { unitId: 'u2', dueBefore: '2026-04-01T00:00:00.000Z' })).items.map((c) => c.id)).toEqual(['c1']);
+  });
+
+  it('claims due timers oldest first, once per lease, and not before they are due', async () => {
+    const s = memoryStore();
+    await s.commit(batch('c1', null, GENESIS_HASH, {}, { timers: { upsert: [timer('c1:b', 'c1', '2026-03-02T02:00:00.000Z')], remove: [] } }));
+    await s.commit(batch('c2', null, GENESIS_HASH, {}, { timers: { upsert: [timer('c2:a', 'c2', '2026-03-02T01:00:00.000Z'), timer('c2:z', 'c2', '2026-03-09T01:00:00.000Z')], remove: [] } }));
+    const first = await s.claimDueTimers(T, claimOpts('2026-03-02T03:00:00.000Z'));
+    expect(first.map((t) => t.id)).toEqual(['c2:a', 'c1:b']);
+    expect(first.every((t) => t.attempts === 1 && t.lease.owner === 'w1')).toBe(true);
+    expect(await s.claimDueTimers(T, claimOpts('2026-03-02T03:00:30.000Z'))).toEqual([]);
+    // The lease ran out: claimable again, with a new token; the old token no longer holds it.
+    const again = await s.claimDueTimers(T, claimOpts('2026-03-02T03:01:00.000Z', 1));
+    expect([again[0]?.id, again[0]?.attempts]).toEqual(['c2:a', 2]);
+    const lost = await s.completeTimer(T, 'c2:a', first[0]!.lease.token).catch((e: unknown) => e);
+    expect(isJiaobanError(lost, 'STORE') && lost.details.reason).toBe('leaseLost');
+    await s.completeTimer(T, 'c2:a', again[0]!.lease.token);
+    expect((await s.timers(T, 'c2')).map((t) => t.id)).toEqual(['c2:z']);
+  });
+
+  it('releases a claimed timer for the next worker at once', async () => {
+    const s = memoryStore();
+    await s.commit(batch('c1', null, GENESIS_HASH, {}, { timers: { upsert: [timer('c1:a', 'c1', '2026-03-02T01:00:00.000Z')], remove: [] } }));
+    const [t] = await s.claimDueTimers(T, claimOpts('2026-03-02T01:00:00.000Z'));
+    await s.releaseTimer(T, 'c1:a', t!.lease.token);
+    expect((await s.claimDueTimers(T, claimOpts('2026-03-02T01:00:00.000Z'))).map((x) => x.id)).toEqual(['c1:a']);
+  });
+
+  it('replaces and removes timers atomically with the case, and an upsert ends an old lease', async () => {
+    const s = memoryStore();
+    const b1 = batch('c1', null, GENESIS_HASH, {}, { timers: { upsert: [timer('c1:a', 'c1', '2026-03-02T01:00:00.000Z')], remove: [] } });
+    await s.commit(b1);
+    const [t] = await s.claimDueTimers(T, claimOpts('2026-03-02T01:00:00.000Z'));
+    const b2 = batch('c1', 1, b1.audit[0]!.hash, {}, { timers: { upsert: [timer('c1:a', 'c1', '2026-03-03T01:00:00.000Z')], remove: [] } });
+    await s.commit(b2);
+    expect(isJiaobanError(await s.completeTimer(T, 'c1:a', t!.lease.token).catch((e: unknown) => e), 'STORE')).toBe(true);
+    expect((await s.timers(T, 'c1')).map((x) => x.dueAt)).toEqual(['2026-03-03T01:00:00.000Z']);
+    await s.commit(batch('c1', 2, b2.audit[0]!.hash, {}, { timers: { upsert: [], remove: ['c1:a'] } }));
+    expect(await s.timers(T, 'c1')).toEqual([]);
+    expect(await s.claimDueTimers(T, claimOpts('2026-04-01T00:00:00.000Z'))).toEqual([]);
+  });
+
+  it('rejects a batch whose timer belongs to another case or tenant and applies nothing', async () => {
+    const s = memoryStore();
+    await s.commit(batch('c1', null, GENESIS_HASH, {}, { timers: { upsert: [timer('c1:a', 'c1', '2026-03-02T01:00:00.000Z')], remove: [] } }));
+    const bad = batch('c2', null, GENESIS_HASH, {}, { timers: { upsert: [timer('c1:a', 'c2', '2026-03-02T01:00:00.000Z')], remove: [] } });
+    expect(isJiaobanError(await s.commit(bad).catch((e: unknown) => e), 'STORE')).toBe(true);
+    const foreign = batch('c3', null, GENESIS_HASH, {}, { timers: { upsert: [{ ...timer('c3:a', 'c3', '2026-03-02T01:00:00.000Z'), tenantId: 'other' }], remove: [] } });
+    expect(isJiaobanError(await s.commit(foreign).catch((e: unknown) => e), 'STORE')).toBe(true);
+    expect([await s.load(T, 'c2'), await s.load(T, 'c3'), await s.timers(T, 'c2')]).toEqual([null, null, []]);
+    expect((await s.timers(T, 'c1')).length).toBe(1);
+  });
+
+  it('refuses a claim with a bad limit or lease', async () => {
+    const s = memoryStore();
+    expect(isJiaobanError(await s.claimDueTimers(T, claimOpts('2026-03-02T01:00:00.000Z', 0)).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
+    expect(isJiaobanError(await s.claimDueTimers(T, claimOpts('2026-03-02T01:00:00.000Z', 10, 0)).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
+  });
+});
