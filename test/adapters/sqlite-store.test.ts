@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sqliteStore } from '../../src/adapters/sqlite/index.js';
+import { commitBatch } from '../../src/testing/conformance/index.js';
+
+const dirs: string[] = [];
+const dbs: Database.Database[] = [];
+function file(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jiaoban-sqlite-'));
+  dirs.push(dir);
+  return join(dir, 'store.db');
+}
+function open(path: string): Database.Database {
+  const db = new Database(path);
+  dbs.push(db);
+  return db;
+}
+afterEach(() => {
+  for (const db of dbs.splice(0)) db.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('sqliteStore', () => {
+  it('puts the file in WAL mode and sets the busy timeout explicitly on the connection', () => {
+    const db = open(file());
+    sqliteStore(db, { busyTimeoutMs: 1234 });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('declares one host, several processes: durable, multiProcess, migrations; no SKIP LOCKED, no server time', () => {
+    expect(sqliteStore(open(':memory:')).capabilities).toEqual({ durable: true, multiProcess: true, skipLocked: false, serverTime: false, migrations: true });
+  });
+
+  it('fails a commit that cannot get the write lock within the busy timeout with STORE (busy), writing nothing', async () => {
+    const path = file();
+    const store = sqliteStore(open(path), { busyTimeoutMs: 50 });
+    await store.migrate();
+    const other = open(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.commit(commitBatch('t', 'c-1', null))).rejects.toMatchObject({ code: 'STORE', details: { operation: 'commit', outcome: 'failed', reason: 'busy' } });
+    } finally {
+      other.exec('ROLLBACK');
+    }
+    expect(await store.load('t', 'c-1')).toBeNull();
+    await store.commit(commitBatch('t', 'c-1', null));
+    expect((await store.load('t', 'c-1'))?.version).toBe(1);
+  });
+
+  it('sees commits of another connection (another process) to the same file', async () => {
+    const path = file();
+    const a = sqliteStore(open(path));
+    await a.migrate();
+    const b = sqliteStore(open(path));
+    await a.commit(commitBatch('t', 'c-1', null));
+    const head = await b.load('t', 'c-1');
+    await b.commit(commitBatch('t', 'c-1', head));
+    expect((await a.load('t', 'c-1'))?.version).toBe(2);
+    await expect(a.commit(commitBatch('t', 'c-1', head))).rejects.toMatchObject({ code: 'CONCURRENCY', expected: 1, actual: 2 });
+  });
+
+  it('keeps two table prefixes in one file apart, and refuses a prefix that is not an identifier', async () => {
+    const db = open(file());
+    const a = sqliteStore(db, { tablePrefix: 'oa_a_' });
+    const b = sqliteStore(db, { tablePrefix: 'oa_b_' });
+    await a.migrate();
+    await b.migrate();
+    await a.commit(commitBatch('t', 'c-1', null));
+    expect(await b.load('t', 'c-1')).toBeNull();
+    expect(() => sqliteStore(db, { tablePrefix: 'x; DROP TABLE y' })).toThrow(expect.objectContaining({ code: 'STORE' }));
+  });
+
+  it('compares due instants as instants, not strings: "…00Z" and "…00.000Z" are the same moment', async () => {
+    const store = sqliteStore(open(file()));
+    await store.migrate();
+    await store.commit(commitBatch('t', 'c-1', null, { timers: [{ id: 'a', kind: 'k', dueAt: '2026-03-03T09:30:00Z' }] }));
+    const claimed = await store.claimDueTimers('t', { now: new Date('2026-03-03T09:30:00.000Z'), limit: 10, leaseMs: 1000, owner: 'w' });
+    expect(claimed.map((x) => [x.id, x.dueAt])).toEqual([['a', '2026-03-03T09:30:00Z']]);
+  });
+});
