@@ -32,7 +32,7 @@ const plan = (mode: 'all' | 'vote'): CommandInput => ({
 });
 
 export async function main(): Promise<void> {
-  const engine = createEngine({ clock: storyClock('2026-03-02T01:00:00Z', 360), ids: { caseId: () => 'CPX-2026-000007' } });
+  const engine = createEngine({ clock: storyClock('2026-03-02T01:00:00Z', 20), ids: { caseId: () => 'CPX-2026-000007' } });
   const { case: c } = await engine.register(
     {
       tier: 'complex',
@@ -59,6 +59,9 @@ export async function main(): Promise<void> {
   await run({ type: 'sign', unitId: 'u-urban', ownerId: 'urban-fang' }, leadHandler);
   await run({ type: 'sign', unitId: 'u-water', ownerId: 'water-head' }, waterLeader);
   await run({ type: 'sign', unitId: 'u-traffic', ownerId: 'traffic-head' }, trafficLeader);
+  // 会办意见 within the cooperating units' 4 working hours; silence past it would count as consent.
+  await run({ type: 'submitOpinion', unitId: 'u-water', opinion: '提供管网图，参与设计', consent: true }, waterLeader);
+  await run({ type: 'submitOpinion', unitId: 'u-traffic', opinion: '同意，施工期间配合交通组织', consent: true }, trafficLeader);
   await run({ type: 'raiseSupervision', level: 'normal', note: '列入年度督办事项' }, supervisor);
 
   await run(plan('all'), leadHandler);
@@ -80,8 +83,6 @@ export async function main(): Promise<void> {
   await run({ type: 'approveSuspension' }, chief);
   await run({ type: 'resume' }, chief);
   await run({ type: 'reportProgress', progress: '管网施工完成', percent: 90 }, leadHandler);
-  await run({ type: 'submitOpinion', unitId: 'u-water', opinion: '管网符合设计', consent: true }, waterLeader);
-  await run({ type: 'submitOpinion', unitId: 'u-traffic', opinion: '交通组织已恢复', consent: true }, trafficLeader);
   await run({ type: 'reply', summary: '三段改造完成，强降雨期间未再积水', resolved: true, signOff: { leaderId: 'urban-head', level: 'principal' } }, leadLeader);
   await run({ type: 'approveReply' }, reviewer);
   await run({ type: 'evaluate', result: 'verySatisfied' }, revisit);
