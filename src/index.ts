@@ -4,6 +4,14 @@
  * (The working-day calendar has its own entry, `jiaoban/calendar`.)
  */
 export { createEngine } from './engine/create-engine.js';
+export type { RelayOptions } from './engine/create-engine.js';
+export type { MigrationResult, StoreCapabilities } from './store/case-store.js';
+export {
+  assignmentRecordsOf, createDispatchRouting, routingRequestFor, triedUnitsOf, DEFAULT_SATISFACTION_POINTS,
+} from './engine/dispatch-routing.js';
+export type { AssignmentRecordOptions, DispatchRouting, EngineRoutingOptions, ResolvedDispatch } from './engine/dispatch-routing.js';
+export { migrateSnapshot } from './machines/migrate-snapshot.js';
+export type { MigrationTarget, PersistedSnapshot, SnapshotMigration } from './machines/migrate-snapshot.js';
 export type {
   CanResult, CommandContext, CommandResult, Engine, EngineOptions, EngineQuery, FollowUpInput, FollowUpResult, ReadContext, Scheduler,
   SchedulerOptions, TickOptions, TickResult,

@@ -8,6 +8,9 @@ import { systemClock, type Clock } from '../clock.js';
 import { ConcurrencyError, JiaobanError, isJiaobanError, type FieldIssue } from '../errors.js';
 import type { CaseContext, CaseEvent, EventMeta } from '../machines/case-context.js';
 import { TIER_DEFINITIONS, type TierDefinition } from '../machines/tier-definitions.js';
+import { migrateSnapshot } from '../machines/migrate-snapshot.js';
+import type { RouterRanking } from '../routing/index.js';
+import { createDispatchRouting, routingRequestFor, type EngineRoutingOptions, type ResolvedDispatch } from './dispatch-routing.js';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../sla/policy.js';
 import type { SlaEvent } from '../sla/apply-sla-event.js';
 import type { SlaTimer } from '../sla/evaluate-clocks.js';
@@ -41,6 +44,14 @@ import {
  *   permissions: { table: { urge: ['handler'] } },
  * };
  */
+/** What `engine.relay` needs. */
+export interface RelayOptions {
+  tenantId: string;
+  handler: (event: StoredEvent) => void | Promise<void>;
+  /** Rows read per batch (default 100); relay keeps reading until the outbox is empty. */
+  batchSize?: number;
+}
+
 export interface EngineOptions {
   /** Where cases live. Default: `memoryStore()`. */
   store?: CaseStore;
@@ -48,6 +59,11 @@ export interface EngineOptions {
   clock?: Clock;
   /** Replace a tier's machine definition (same command vocabulary, own id/version). */
   tiers?: Partial<Record<Tier, TierDefinition>>;
+  /**
+   * Routing for `dispatch` / `acceptAndDispatch`: without a `lead` the policy decides; with one, the
+   * units are checked against the directory. Every decision's reasons go into the audit entry.
+   */
+  routing?: EngineRoutingOptions;
   /** Override or extend the default role table, or add a last-word `decide` hook. */
   permissions?: PermissionOptions;
   /** Id generators. Default: `crypto.randomUUID()` for case ids. */
@@ -168,6 +184,17 @@ export interface Engine {
   query(filter: EngineQuery, ctx: ReadContext, page?: { limit?: number; cursor?: string | null }): Promise<Page<CaseView>>;
   /** Runs `tick` for the tenants every `intervalMs` on the engine's clock; `stop()` waits for a running tick. */
   startScheduler(options: SchedulerOptions): Scheduler;
+  /**
+   * The ranked units a routing policy proposes for a case, with reasons, for a human dispatcher.
+   * Needs `routing` in the engine options; the actor must be allowed to dispatch.
+   */
+  suggest(caseId: string, ctx: ReadContext): Promise<RouterRanking>;
+  /**
+   * Delivers the tenant's outbox at least once: each event goes to `handler` (awaited) and is
+   * acknowledged only after the handler resolves, so a crash or a throw means redelivery with the
+   * same `eventId`, never a loss. Stops at the first handler error and rethrows it.
+   */
+  relay(options: RelayOptions): Promise<{ delivered: number }>;
   /** Subscribes to one event; returns the unsubscribe function. */
   on<N extends EngineEventName>(name: N, handler: (event: EngineEventOf<N>) => void): () => void;
   readonly store: CaseStore;
@@ -320,7 +347,7 @@ function summarize(command: Command): string {
   switch (command.type) {
     case 'dispatch':
     case 'acceptAndDispatch':
-      parts.push(`lead=${command.lead.unitId}`);
+      parts.push(`lead=${command.lead?.unitId ?? '(routed)'}`);
       if (command.cooperating.length > 0) parts.push(`cooperating=${command.cooperating.map((u) => u.unitId).join(',')}`);
       break;
     case 'redispatch':
@@ -400,6 +427,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const decideHook = options.permissions?.decide;
   const newCaseId = options.ids?.caseId ?? (() => randomUUID());
   const maxRetries = options.maxRetries ?? 3;
+  const routing = createDispatchRouting(options.routing);
   const emitter = new EventEmitter<EngineEventMap>();
   const policy = options.sla ?? DEFAULT_SLA_POLICY;
   const calendars: EngineCalendars = { working: options.calendars?.working ?? cnMainland() };
@@ -443,10 +471,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
       throw new JiaobanError('NOT_FOUND', `case ${caseId} not found`, { entity: 'case', id: caseId });
     }
     const def = tiers[stored.tier as Tier];
-    if (def === undefined || def.id !== stored.machine.id || def.version !== stored.machine.version) {
+    if (def === undefined) {
       throw new JiaobanError('INCOMPATIBLE_DEFINITION', `case ${caseId} was stored by ${stored.machine.id}@${stored.machine.version}`, {
-        machineId: stored.machine.id, storedVersion: stored.machine.version, currentVersion: def?.version ?? 0,
+        machineId: stored.machine.id, storedVersion: stored.machine.version, currentVersion: 0,
       });
+    }
+    if (def.id !== stored.machine.id || def.version !== stored.machine.version) {
+      // A path through the host's registered migrations, or a typed refusal: never a silent mis-restore.
+      // The next commit writes the migrated snapshot with the current machine version.
+      const migrated = migrateSnapshot(stored.machine, stored.snapshot as { value: unknown; context: unknown }, def);
+      stored = { ...stored, snapshot: migrated, machine: { id: def.id, version: def.version } };
     }
     const persisted = stored.snapshot as { value: unknown; context: CaseContext } | null;
     let snapshot: Loaded['snapshot'];
@@ -590,7 +624,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   /** The pure middle of the path: authorize and transition a loaded case, run its clocks, build the commit batch. */
-  function plan(loaded: Loaded, command: Command, ctx: CommandContext, idem: CommitBatch['idempotency']): Planned {
+  function plan(loaded: Loaded, command: Command, ctx: CommandContext, idem: CommitBatch['idempotency'], note = ''): Planned {
     const { stored, def, snapshot } = loaded;
     const actor = ctx.actor;
     check(actor, command.type, command, loaded);
@@ -625,7 +659,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const nextStored = nextRow(stored, work, version, timers.row);
     const to = fullState(work.snapshot.value);
     const audit = auditEntry(stored.auditHead, {
-      at, actorId: actor.id, command: command.type, fromState: from, toState: to, summary: summarize(command) + slaSummary(work.events),
+      at, actorId: actor.id, command: command.type, fromState: from, toState: to, summary: summarize(command) + note + slaSummary(work.events),
     });
     nextStored.auditHead = { seq: audit.seq, hash: audit.hash };
     const result: CommandResult = { case: viewOf(nextStored, work.snapshot.context, work.snapshot.value, work.sla, at), events: work.events, replayed: false };
@@ -675,6 +709,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
       emit(planned.result.events);
       return planned.result;
     }
+  }
+
+  /** Fills in the units of a dispatch without a lead from the routing policy, or checks explicit ones. */
+  async function routeDispatch(loaded: Loaded, command: Extract<Command, { type: 'dispatch' | 'acceptAndDispatch' }>, actorId: string): Promise<ResolvedDispatch> {
+    const request = routingRequestFor(loaded.stored.id, loaded.stored.tenantId, loaded.snapshot.context);
+    if (command.lead === undefined) return routing.decide(request, clock.now());
+    return routing.check(request, { lead: command.lead, cooperating: command.cooperating }, actorId, clock.now());
+  }
+
+  function routingNote(routed: ResolvedDispatch): string {
+    const score = routed.routing.score === null ? '' : ` score=${routed.routing.score.toFixed(3)}`;
+    return ` routing=${routed.routing.mode}:${routed.routing.policy}${score} [${routed.routing.reasons.join('; ')}]`;
   }
 
   function validateCommand(command: unknown, ctx: unknown): { command: Command; ctx: CommandContext } {
@@ -866,7 +912,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const tenantId = ctx.actor.tenantId;
       const fingerprint = ctx.idempotencyKey === undefined ? null : sha256(canonicalJson({ caseId, actorId: ctx.actor.id, command }));
       const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
-      return commitWithRetry(tenantId, ctx, fingerprint, async () => plan(await loadChecked(caseId, ctx), command, ctx, idem));
+      return commitWithRetry(tenantId, ctx, fingerprint, async () => {
+        const loaded = await loadChecked(caseId, ctx);
+        if (command.type !== 'dispatch' && command.type !== 'acceptAndDispatch') return plan(loaded, command, ctx, idem);
+        // Authorize before routing, so a caller who may not dispatch learns nothing about candidates.
+        check(ctx.actor, command.type, command, loaded);
+        const routed = await routeDispatch(loaded, command, ctx.actor.id);
+        return plan(loaded, { ...command, lead: routed.lead, cooperating: routed.cooperating }, ctx, idem, routingNote(routed));
+      });
     },
 
     async recordFollowUp(caseId, rawInput, rawCtx) {
@@ -1055,6 +1108,27 @@ export function createEngine(options: EngineOptions = {}): Engine {
         return { ok: false, brokenAt: Math.min(entries.length, head.seq) + 1, reason: 'head' };
       }
       return verdict;
+    },
+
+    async suggest(caseId, rawCtx) {
+      const ctx = parseOrThrow(CommandContextSchema, rawCtx, ['ctx'], 'read context') as CommandContext;
+      const loaded = toLoaded(caseId, ctx.actor.tenantId, await store.load(ctx.actor.tenantId, caseId));
+      check(ctx.actor, 'dispatch', null, loaded);
+      return routing.suggest(routingRequestFor(loaded.stored.id, loaded.stored.tenantId, loaded.snapshot.context), clock.now());
+    },
+
+    async relay({ tenantId, handler, batchSize = 100 }) {
+      let delivered = 0;
+      for (;;) {
+        const rows = await store.readOutbox(tenantId, batchSize);
+        if (rows.length === 0) return { delivered };
+        for (const row of rows) {
+          await handler(row.payload);
+          // Acknowledged one by one after the handler: a crash between the two redelivers this row only.
+          await store.ackOutbox(tenantId, [row.id]);
+          delivered += 1;
+        }
+      }
     },
 
     on(name, handler) {

@@ -39,6 +39,8 @@ function rule<T extends CommandType>(
 }
 
 const dispatchIsValid = (ctx: CaseContext, e: EventOf<'dispatch' | 'acceptAndDispatch'>): boolean => {
+  // The engine routes a dispatch without a lead before it gets here; a bare one is never valid.
+  if (e.lead === undefined) return false;
   const units = [e.lead.unitId, ...e.cooperating.map((c) => c.unitId)];
   return new Set(units).size === units.length && activeAssignments(ctx).length === 0;
 };
@@ -136,7 +138,7 @@ export const caseSetup = setup({
       firstFeedbackAt: e.meta.at,
     }))),
     recordDispatch: assign(step(['dispatch', 'acceptAndDispatch'], (ctx, e) => {
-      const lead = newAssignment(ctx, 0, { unitId: e.lead.unitId, role: 'lead', duty: e.lead.duty, replaces: null, createdAt: e.meta.at });
+      const lead = newAssignment(ctx, 0, { unitId: e.lead!.unitId, role: 'lead', duty: e.lead!.duty, replaces: null, createdAt: e.meta.at });
       const coops = e.cooperating.map((c, i) =>
         newAssignment(ctx, i + 1, { unitId: c.unitId, role: 'cooperating', duty: c.duty, replaces: null, createdAt: e.meta.at }));
       return { assignments: [...ctx.assignments, lead, ...coops], leadUnitId: lead.unitId, primaryOwnerId: null };

@@ -84,7 +84,11 @@ export const UnitDutySchema = z.strictObject({ unitId: id, duty: text(2000) });
 export type UnitDuty = z.infer<typeof UnitDutySchema>;
 
 const dispatchFields = {
-  lead: UnitDutySchema,
+  /**
+   * The lead unit (主办单位). Omitted, the engine asks its routing policy and fills it in (with the
+   * cooperating units the policy names) before the machine sees the command.
+   */
+  lead: UnitDutySchema.optional(),
   cooperating: z.array(UnitDutySchema).max(50).default([]),
 };
 
