@@ -15,6 +15,7 @@ import { cnMainland } from '../src/calendar/index.js';
 import {
   GENESIS_HASH, createEngine, memoryStore, type Actor, type CommandInput, type Engine, type RegisterInput, type StoredCase, type Tier,
 } from '../src/index.js';
+import { MinHeap } from '../src/store/_min-heap.js';
 import { SimulatedClock } from '../src/testing/simulated-clock.js';
 import { formatCount, markdownTable } from './_report.js';
 import { mulberry32, uniform } from './_random.js';
@@ -140,55 +141,21 @@ async function memoryPerCase(cases: number): Promise<{ perCase: number; slaBytes
   };
 }
 
-/** A tiny binary heap of [instant, sequence, payload] for the simulated year's agenda. */
+/** The simulated year's agenda: payloads by instant, ties in insertion order. */
 class Agenda<P> {
-  private items: Array<[number, number, P]> = [];
+  private readonly heap = new MinHeap<[number, number, P]>((x, y) => x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]));
   private seq = 0;
   get size(): number {
-    return this.items.length;
+    return this.heap.size;
   }
   push(at: number, payload: P): void {
-    const a = this.items;
-    a.push([at, this.seq++, payload]);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const x = a[i] as [number, number, P];
-      const y = a[p] as [number, number, P];
-      if (x[0] > y[0] || (x[0] === y[0] && x[1] > y[1])) break;
-      a[i] = y;
-      a[p] = x;
-      i = p;
-    }
+    this.heap.push([at, this.seq++, payload]);
   }
   peekAt(): number | undefined {
-    return this.items[0]?.[0];
+    return this.heap.peek()?.[0];
   }
   pop(): [number, P] | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        const lt = (u: number, v: number) => {
-          const x = a[u] as [number, number, P];
-          const y = a[v] as [number, number, P];
-          return x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]);
-        };
-        if (l < a.length && lt(l, m)) m = l;
-        if (r < a.length && lt(r, m)) m = r;
-        if (m === i) break;
-        const t = a[i] as [number, number, P];
-        a[i] = a[m] as [number, number, P];
-        a[m] = t;
-        i = m;
-      }
-    }
+    const top = this.heap.pop();
     return top === undefined ? undefined : [top[0], top[2]];
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, JiaobanError } from '../errors.js';
+import { MinHeap } from './_min-heap.js';
 import type {
   AuditEntry, CaseQueryFilter, CaseStore, ClaimedTimer, CommitBatch, IdempotencyRecord, OutboxRow, Page, PageOptions, StoredCase, StoredEvent,
   TimerRow,
@@ -73,53 +74,9 @@ interface TimerEntry {
 /** A heap entry: [instant the timer becomes claimable, its due instant, timer id, generation]. */
 type HeapItem = [number, number, string, number];
 
-/**
- * A binary min-heap on (instant, id). Timers are never searched, only popped when due, so a heap
- * with lazy deletion is the whole index: an upsert pushes a new generation, a removal just forgets
- * the entry, and stale items are dropped when they reach the top (or by `compact` when they pile up).
- */
-class TimerHeap {
-  items: HeapItem[] = [];
-  push(item: HeapItem): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(a[i] as HeapItem, a[p] as HeapItem)) break;
-      [a[i], a[p]] = [a[p] as HeapItem, a[i] as HeapItem];
-      i = p;
-    }
-  }
-  peek(): HeapItem | undefined {
-    return this.items[0];
-  }
-  pop(): HeapItem | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && less(a[l] as HeapItem, a[m] as HeapItem)) m = l;
-        if (r < a.length && less(a[r] as HeapItem, a[m] as HeapItem)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m] as HeapItem, a[i] as HeapItem];
-        i = m;
-      }
-    }
-    return top;
-  }
-  rebuild(items: HeapItem[]): void {
-    this.items = [];
-    for (const it of items) this.push(it);
-  }
-}
-
+// The timer index is a binary min-heap on (instant, due, id) with lazy deletion: timers are never
+// searched, only popped when due, so an upsert pushes a new generation, a removal just forgets the
+// entry, and stale items are dropped when they reach the top (or by a rebuild when they pile up).
 function less(a: HeapItem, b: HeapItem): boolean {
   // Among timers claimable at the same instant (leases that ran out together), the oldest due first.
   return a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
@@ -137,7 +94,7 @@ interface TenantData {
   dueDayKeys: number[];
   timers: Map<string, TimerEntry>;
   caseTimers: Map<string, Set<string>>;
-  heap: TimerHeap;
+  heap: MinHeap<HeapItem>;
 }
 
 const ROW_FIELDS = ['tenantId', 'id', 'version', 'state', 'tier', 'leadUnitId', 'ownerId', 'auditHead', 'level', 'unitIds', 'dueAt'] as const;
@@ -300,7 +257,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
         dueDayKeys: [],
         timers: new Map(),
         caseTimers: new Map(),
-        heap: new TimerHeap(),
+        heap: new MinHeap<HeapItem>(less),
       };
       tenants.set(tenantId, t);
     }
