@@ -435,9 +435,10 @@ class TableCalendar implements WorkCalendar {
   }
 
   private countingDayOf(input: DateInput, path: string): { table: YearTable; day: number } {
-    const position = this.dayOf(input, path);
-    const { table, day } = position;
-    if (table.dayStart[day] !== this.instant(input, path) || !this.endsPreviousDay(table, day, input)) return position;
+    const t = this.instant(input, path);
+    const table = this.tableAt(t);
+    const day = dayIndexOf(table, t);
+    if (table.dayStart[day] !== t || !this.endsPreviousDay(table, day, input)) return { table, day };
     if (day > 0) return { table, day: day - 1 };
     const previous = this.table(table.year - 1);
     return { table: previous, day: previous.dayCount - 1 };

@@ -624,10 +624,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   /** The pure middle of the path: authorize and transition a loaded case, run its clocks, build the commit batch. */
-  function plan(loaded: Loaded, command: Command, ctx: CommandContext, idem: CommitBatch['idempotency'], note = ''): Planned {
+  /** `authorized`: the caller already ran `check` for this command (a routed dispatch does, before routing). */
+  function plan(loaded: Loaded, command: Command, ctx: CommandContext, idem: CommitBatch['idempotency'], note = '', authorized = false): Planned {
     const { stored, def, snapshot } = loaded;
     const actor = ctx.actor;
-    check(actor, command.type, command, loaded);
+    if (!authorized) check(actor, command.type, command, loaded);
 
     // Time never goes backwards within a case: a clock behind the case's last SLA event is clamped to it.
     const at = clampAt(loaded.sla, clock.now().toISOString());
@@ -918,7 +919,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         // Authorize before routing, so a caller who may not dispatch learns nothing about candidates.
         check(ctx.actor, command.type, command, loaded);
         const routed = await routeDispatch(loaded, command, ctx.actor.id);
-        return plan(loaded, { ...command, lead: routed.lead, cooperating: routed.cooperating }, ctx, idem, routingNote(routed));
+        return plan(loaded, { ...command, lead: routed.lead, cooperating: routed.cooperating }, ctx, idem, routingNote(routed), true);
       });
     },
 

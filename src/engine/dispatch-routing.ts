@@ -109,11 +109,10 @@ export function createDispatchRouting(options: EngineRoutingOptions | undefined)
     options === undefined ? undefined : isRouter(options.policy) ? options.policy : createRouter(options.policy, { maxAutoReturns: options.maxAutoReturns ?? 2 });
   const leadDuty = options?.defaultLeadDuty ?? DEFAULT_LEAD_DUTY;
 
-  async function contextFor(tenantId: string, now: Date): Promise<RoutingContext> {
-    if (options === undefined) throw new Error('unreachable: no routing configured');
+  async function contextFor(configured: EngineRoutingOptions, tenantId: string, now: Date): Promise<RoutingContext> {
     const [directory, statistics] = await Promise.all([
-      options.directory(tenantId),
-      options.statistics ? options.statistics(tenantId) : EMPTY_STATISTICS,
+      configured.directory(tenantId),
+      configured.statistics ? configured.statistics(tenantId) : EMPTY_STATISTICS,
     ]);
     return { directory, statistics, now };
   }
@@ -128,18 +127,18 @@ export function createDispatchRouting(options: EngineRoutingOptions | undefined)
 
   return {
     async decide(request, now) {
-      if (router === undefined) {
+      if (router === undefined || options === undefined) {
         throw new JiaobanError('VALIDATION', 'dispatch names no lead unit and the engine has no routing policy', {
           issues: [{ path: ['lead'], message: 'required when no routing policy is configured' }],
         });
       }
-      return toDispatch(await router.decide(request, await contextFor(request.tenantId, now)), 'automatic');
+      return toDispatch(await router.decide(request, await contextFor(options, request.tenantId, now)), 'automatic');
     },
     async check(request, dispatch, actorId, now) {
       if (options === undefined) {
         return { ...dispatch, routing: { mode: 'manual', policy: 'manual', score: null, reasons: ['人工派单 (no directory configured to check against)'] } };
       }
-      const { directory } = await contextFor(request.tenantId, now);
+      const { directory } = await contextFor(options, request.tenantId, now);
       const decision = validateManualDispatch(
         { leadUnitId: dispatch.lead.unitId, leadDuty: dispatch.lead.duty, cooperating: dispatch.cooperating },
         directory,
@@ -148,12 +147,12 @@ export function createDispatchRouting(options: EngineRoutingOptions | undefined)
       return toDispatch(decision, 'manual');
     },
     async suggest(request, now) {
-      if (router === undefined) {
+      if (router === undefined || options === undefined) {
         throw new JiaobanError('VALIDATION', 'the engine has no routing policy to suggest units with', {
           issues: [{ path: ['routing'], message: 'configure createEngine({ routing }) to get suggestions' }],
         });
       }
-      return router.rank(request, await contextFor(request.tenantId, now));
+      return router.rank(request, await contextFor(options, request.tenantId, now));
     },
   };
 }
