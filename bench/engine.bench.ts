@@ -10,13 +10,14 @@ import {
   RegisterInputSchema, TIER_DEFINITIONS, createEngine, memoryStore, type Actor, type CaseEvent, type CommandInput, type Engine,
   type RegisterInput, type Tier,
 } from '../src/index.js';
+import { actorsOf } from '../examples/_story.js';
 import { formatCount, markdownTable } from './_report.js';
 
 export const name = 'engine';
 export const title = 'Engine: commands per second and memory per open case';
 
 const T = 'bench';
-const who = (id: string, roles: Actor['roles'], unitIds: string[] = []): Actor => ({ id, roles, unitIds, tenantId: T });
+const who = actorsOf(T);
 const intake = who('p-intake', ['intake']);
 const dispatcher = who('p-dispatch', ['dispatcher']);
 const chief = who('p-chief', ['dutyChief']);

@@ -17,6 +17,7 @@ import {
 } from '../src/index.js';
 import { MinHeap } from '../src/store/_min-heap.js';
 import { SimulatedClock } from '../src/testing/simulated-clock.js';
+import { actorsOf } from '../examples/_story.js';
 import { formatCount, markdownTable } from './_report.js';
 import { mulberry32, uniform } from './_random.js';
 
@@ -24,7 +25,7 @@ export const name = 'sla';
 export const title = 'SLA: tick latency as open cases grow, memory per open case, a simulated year';
 
 const T = 'bench';
-const who = (id: string, roles: Actor['roles'], unitIds: string[] = []): Actor => ({ id, roles, unitIds, tenantId: T });
+const who = actorsOf(T);
 const intake = who('p-intake', ['intake']);
 const dispatcher = who('p-dispatch', ['dispatcher']);
 const chief = who('p-chief', ['dutyChief', 'admin']);

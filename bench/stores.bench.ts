@@ -13,13 +13,14 @@ import { postgresStore } from '../src/adapters/postgres/index.js';
 import { sqliteStore } from '../src/adapters/sqlite/index.js';
 import { createEngine, memoryStore, type Actor, type CaseStore, type CommandInput, type RegisterInput } from '../src/index.js';
 import { commitBatch } from '../src/testing/conformance/index.js';
+import { actorsOf } from '../examples/_story.js';
 import { formatCount, markdownTable } from './_report.js';
 
 export const name = 'stores';
 export const title = 'Stores: engine commands per second on memory, SQLite and PostgreSQL';
 
 const T = 'bench';
-const who = (id: string, roles: Actor['roles'], unitIds: string[] = []): Actor => ({ id, roles, unitIds, tenantId: T });
+const who = actorsOf(T);
 const intake = who('p-intake', ['intake']);
 const registration: RegisterInput = {
   tier: 'general', title: '小区路灯不亮，夜间出行不便', description: '3号楼前路灯连续一周不亮，老人夜间出行不便，请尽快维修。',

@@ -5,9 +5,10 @@
 import { createEngine, memoryStore, type Actor, type CommandInput, type Tier } from 'jiaoban';
 import { cnMainland } from 'jiaoban/calendar';
 import { SimulatedClock } from 'jiaoban/testing';
+import { actorsOf } from './_story.js';
 
 const T = 'demo';
-const who = (id: string, roles: Actor['roles'], unitIds: string[] = []): Actor => ({ id, roles, unitIds, tenantId: T });
+const who = actorsOf(T);
 const intake = who('p-intake', ['intake']);
 const dispatcher = who('p-dispatch', ['dispatcher']);
 const chief = who('p-chief', ['dutyChief']);
