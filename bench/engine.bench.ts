@@ -176,9 +176,9 @@ async function measureMemory(cases: number): Promise<MemoryFigures> {
   const loaded = process.memoryUsage();
   // A relay drains the outbox.
   for (;;) {
-    const rows = await engine.store.readOutbox(T, 10_000);
+    const rows = await engine.store.claimOutbox(T, { now: new Date(), limit: 1000, leaseMs: 60_000, owner: 'bench' });
     if (rows.length === 0) break;
-    await engine.store.ackOutbox(T, rows.map((r) => r.id));
+    await engine.store.ackOutbox(T, rows.map((r) => r.id), rows[0]?.lease.token ?? '');
   }
   settle();
   const drained = process.memoryUsage();

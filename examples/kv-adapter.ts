@@ -13,7 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, JiaobanError } from '../src/errors.js';
 import type {
-  AuditEntry, CaseStore, ClaimedTimer, IdempotencyRecord, OutboxRow, StoreCapabilities, StoredCase, StoredEvent, TimerRow,
+  AuditEntry, CaseStore, ClaimOptions, ClaimedOutboxRow, ClaimedTimer, IdempotencyRecord, Lease, OutboxRow, RenewOptions, StoreCapabilities, StoredCase,
+  StoredEvent, TimerRow,
 } from '../src/store/case-store.js';
 
 /**
@@ -67,9 +68,31 @@ const pad = (n: number, width = 10) => String(n).padStart(width, '0');
 
 interface TimerRecord {
   row: TimerRow;
-  lease: ClaimedTimer['lease'] | null;
+  lease: Lease | null;
   attempts: number;
 }
+
+/** An outbox row and who holds it (a relay's claim), stored under `outbox/<seq>`. */
+interface OutboxRecord {
+  row: OutboxRow;
+  lease: Lease | null;
+  attempts: number;
+}
+
+const invalid = (path: string, message: string) => new JiaobanError('VALIDATION', `invalid ${path}`, { issues: [{ path: [path], message }] });
+
+/** The contract's limits on claim and renewal options: a malformed one is VALIDATION, nothing leased. */
+function checkLease(options: Partial<ClaimOptions>, claim: boolean): void {
+  const { now, leaseMs, limit, owner } = options;
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw invalid('now', 'a valid Date');
+  if (!Number.isInteger(leaseMs) || (leaseMs as number) < 1 || (leaseMs as number) > 2_147_483_647) throw invalid('leaseMs', 'an integer from 1 to 2147483647');
+  if (!claim) return;
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 1000) throw invalid('limit', 'an integer from 1 to 1000');
+  if (typeof owner !== 'string' || owner.length === 0 || owner.length > 200) throw invalid('owner', 'a string of 1 to 200 characters');
+}
+
+/** A lease that has run out no longer protects the row from the next claimer. */
+const free = (lease: Lease | null, now: number) => lease === null || Date.parse(lease.expiresAt) <= now;
 
 /**
  * A `CaseStore` over any `KeyValue`: single process, single writer.
@@ -97,6 +120,25 @@ export function kvStore(kv: KeyValue): CaseStore {
       if (v !== undefined) out.push(v);
     }
     return out;
+  };
+
+  /** Every id must be held by `token` before anything changes (all or nothing), else leaseLost. */
+  const heldOutbox = async (tenantId: string, ids: readonly string[], token: string, operation: string) => {
+    if (!Array.isArray(ids) || ids.length > 1000 || !ids.every((id) => typeof id === 'string')) throw invalid('ids', 'an array of at most 1000 ids');
+    if (typeof token !== 'string' || token.length === 0) throw invalid('token', 'the lease token of the claim');
+    const held: Array<{ key: string; seqKey: string; record: OutboxRecord }> = [];
+    const wanted = [...new Set(ids)];
+    for (const id of wanted) {
+      const seqKey = k(tenantId, 'outbox-id', seg(id));
+      const seq = await kv.get(seqKey);
+      const key = k(tenantId, 'outbox', seq ?? '');
+      const record = seq === undefined ? undefined : await read<OutboxRecord>(key);
+      if (record?.lease?.token === token) held.push({ key, seqKey, record });
+    }
+    if (held.length !== wanted.length) {
+      throw storeError(operation, `${wanted.length - held.length} of ${wanted.length} outbox rows are not held by this lease token`, 'leaseLost');
+    }
+    return held;
   };
 
   return {
@@ -137,7 +179,7 @@ export function kvStore(kv: KeyValue): CaseStore {
       for (const [i, e] of batch.events.entries()) await kv.set(k(t, 'event', seg(c.id), pad(c.version), pad(i, 4)), JSON.stringify(e));
       for (const a of batch.audit) await kv.set(k(t, 'audit', seg(c.id), pad(a.seq)), JSON.stringify(a));
       for (const [i, o] of batch.outbox.entries()) {
-        await kv.set(k(t, 'outbox', pad(outboxSeq + i + 1, 15)), JSON.stringify(o));
+        await kv.set(k(t, 'outbox', pad(outboxSeq + i + 1, 15)), JSON.stringify({ row: o, lease: null, attempts: 0 } satisfies OutboxRecord));
         await kv.set(k(t, 'outbox-id', seg(o.id)), pad(outboxSeq + i + 1, 15));
       }
       await kv.set(k(t, 'outbox-seq'), String(outboxSeq + batch.outbox.length));
@@ -176,28 +218,50 @@ export function kvStore(kv: KeyValue): CaseStore {
       const keys = (await kv.list(`${k(tenantId, 'outbox')}/`)).slice(0, Math.min(Math.max(limit, 1), 1000));
       const rows: OutboxRow[] = [];
       for (const key of keys) {
-        const row = await read<OutboxRow>(key);
-        if (row !== undefined) rows.push(row);
+        const r = await read<OutboxRecord>(key);
+        if (r !== undefined) rows.push(r.row);
       }
       return rows;
     }),
 
-    ackOutbox: (tenantId, ids) => serial(async () => {
-      for (const id of ids) {
-        const seqKey = k(tenantId, 'outbox-id', seg(id));
-        const seq = await kv.get(seqKey);
-        if (seq === undefined) continue;
-        await kv.delete(k(tenantId, 'outbox', seq));
+    // Walks the tenant's outbox keys in commit order, skipping rows a live lease holds; the serial
+    // queue makes the read-then-write of the claim one step against every other call.
+    claimOutbox: (tenantId, options) => serial(async () => {
+      checkLease(options, true);
+      const now = options.now.getTime();
+      const lease: Lease = { token: randomUUID(), owner: options.owner, expiresAt: new Date(now + options.leaseMs).toISOString() };
+      const claimed: ClaimedOutboxRow[] = [];
+      for (const key of await kv.list(`${k(tenantId, 'outbox')}/`)) {
+        if (claimed.length >= options.limit) break;
+        const r = await read<OutboxRecord>(key);
+        if (r === undefined || !free(r.lease, now)) continue;
+        const next: OutboxRecord = { row: r.row, lease, attempts: r.attempts + 1 };
+        await kv.set(key, JSON.stringify(next));
+        claimed.push({ ...r.row, lease: { ...lease }, attempts: next.attempts });
+      }
+      return claimed;
+    }),
+
+    ackOutbox: (tenantId, ids, token) => serial(async () => {
+      for (const { key, seqKey } of await heldOutbox(tenantId, ids, token, 'ackOutbox')) {
+        await kv.delete(key);
         await kv.delete(seqKey);
       }
     }),
 
+    releaseOutbox: (tenantId, ids, token) => serial(async () => {
+      for (const { key, record } of await heldOutbox(tenantId, ids, token, 'releaseOutbox')) {
+        await kv.set(key, JSON.stringify({ ...record, lease: null } satisfies OutboxRecord));
+      }
+    }),
+
     claimDueTimers: (tenantId, options) => serial(async () => {
+      checkLease(options, true);
       const now = options.now.getTime();
       const due = (await readAll<TimerRecord>(`${k(tenantId, 'timer')}/`))
-        .filter((r) => Date.parse(r.row.dueAt) <= now && (r.lease === null || Date.parse(r.lease.expiresAt) <= now))
+        .filter((r) => Date.parse(r.row.dueAt) <= now && free(r.lease, now))
         .sort((a, b) => Date.parse(a.row.dueAt) - Date.parse(b.row.dueAt) || (a.row.id < b.row.id ? -1 : 1))
-        .slice(0, Math.min(Math.max(options.limit, 1), 1000));
+        .slice(0, options.limit);
       const claimed: ClaimedTimer[] = [];
       for (const r of due) {
         const lease = { token: randomUUID(), owner: options.owner, expiresAt: new Date(now + options.leaseMs).toISOString() };
@@ -220,6 +284,16 @@ export function kvStore(kv: KeyValue): CaseStore {
       const r = await read<TimerRecord>(key);
       if (r?.lease?.token !== token) throw storeError('releaseTimer', `timer ${timerId} is not held by this lease token`, 'leaseLost');
       await kv.set(key, JSON.stringify({ ...r, lease: null } satisfies TimerRecord));
+    }),
+
+    renewTimerLease: (tenantId, timerId, token, options: RenewOptions) => serial(async () => {
+      checkLease(options, false);
+      const key = k(tenantId, 'timer', seg(timerId));
+      const r = await read<TimerRecord>(key);
+      if (r?.lease == null || r.lease.token !== token) throw storeError('renewTimerLease', `timer ${timerId} is not held by this lease token`, 'leaseLost');
+      const lease: Lease = { ...r.lease, expiresAt: new Date(options.now.getTime() + options.leaseMs).toISOString() };
+      await kv.set(key, JSON.stringify({ ...r, lease } satisfies TimerRecord));
+      return { ...lease };
     }),
 
     timers: (tenantId, caseId) => serial(async () => (await readAll<TimerRecord>(`${k(tenantId, 'timer')}/`))

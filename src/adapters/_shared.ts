@@ -21,6 +21,13 @@ export function leaseLost(operation: string, timerId: string): JiaobanError<'STO
   return storeError(operation, `timer ${timerId} is not held by this lease token`, { reason: 'leaseLost' });
 }
 
+/** An ack or release naming rows the token does not (or no longer) hold: nothing was changed. */
+export function outboxLeaseLost(operation: string, held: number, wanted: number): JiaobanError<'STORE'> {
+  return storeError(operation, `${wanted - held} of ${wanted} outbox rows are not held by this lease token; nothing was changed`, { reason: 'leaseLost' });
+}
+
+export { checkClaimOptions, checkHeldIds, checkRenewOptions } from '../store/_lease.js';
+
 export function idempotencyConflict(key: string): JiaobanError<'IDEMPOTENCY_CONFLICT'> {
   return new JiaobanError('IDEMPOTENCY_CONFLICT', 'idempotency key already used', { idempotencyKey: key });
 }

@@ -95,12 +95,13 @@ export interface AuditEntry {
 }
 
 /**
- * An event waiting to be relayed to the outside (transactional outbox).
+ * An event waiting to be relayed to the outside (transactional outbox). Its `id` is the event's id:
+ * a redelivery (after a lease ran out) carries the same id, so a consumer can de-duplicate on it.
  *
  * @example
- * const rows = await store.readOutbox('shenzhen', 100);
+ * const rows = await store.claimOutbox('shenzhen', { now: new Date(), limit: 100, leaseMs: 30_000, owner: 'relay-1' });
  * await publish(rows);
- * await store.ackOutbox('shenzhen', rows.map((r) => r.id));
+ * await store.ackOutbox('shenzhen', rows.map((r) => r.id), rows[0]?.lease.token ?? '');
  */
 export interface OutboxRow {
   id: string;
@@ -142,20 +143,73 @@ export interface TimerRow {
  * also fenced by the case version, so a stale holder can never apply an effect twice.
  */
 export interface ClaimedTimer extends TimerRow {
-  lease: { token: string; owner: string; expiresAt: string };
+  lease: Lease;
   /** How many times the timer has been claimed, this claim included. */
   attempts: number;
 }
 
+/**
+ * A lease: who holds a claimed row, until when, and the token that fences the holder.
+ *
+ * @example
+ * const lease: Lease = { token: '5f0c…', owner: 'node-1', expiresAt: '2026-03-02T01:01:00.000Z' };
+ */
+export interface Lease {
+  token: string;
+  owner: string;
+  expiresAt: string;
+}
+
+/**
+ * Options of `claimDueTimers` and `claimOutbox`. A store rejects a malformed value with `VALIDATION`
+ * and leases nothing: `limit` an integer 1–1000, `leaseMs` an integer 1–2,147,483,647, `owner` a
+ * non-empty string of at most 200 characters, `now` a valid `Date`.
+ *
+ * @example
+ * const options: ClaimOptions = { now: new Date(), limit: 100, leaseMs: 60_000, owner: 'node-1' };
+ */
 export interface ClaimOptions {
-  /** Claim timers with `dueAt <= now`. Database adapters use the database's own clock instead. */
+  /**
+   * "Now" for the claim: timers with `dueAt <= now` are due, leases that ended at or before it are
+   * free, a new lease ends at `now + leaseMs`. Stores that declare `serverTime` use their database's
+   * clock instead.
+   */
   now: Date;
-  /** At most this many timers (1–1000). */
+  /** At most this many rows (1–1000). */
   limit: number;
   /** How long the claim holds, in ms. */
   leaseMs: number;
   /** Who claims (a process or node id), for diagnostics. */
   owner: string;
+}
+
+/**
+ * Options of `renewTimerLease`: the lease then ends at `now + leaseMs` (database time on `serverTime`
+ * stores). Same limits as `ClaimOptions`.
+ *
+ * @example
+ * await store.renewTimerLease('shenzhen', timer.id, timer.lease.token, { now: new Date(), leaseMs: 60_000 });
+ */
+export interface RenewOptions {
+  now: Date;
+  leaseMs: number;
+}
+
+/**
+ * An outbox row claimed by one relay until `lease.expiresAt`. Every row of one claim shares the
+ * claim's lease token; `ackOutbox` / `releaseOutbox` with a token that no longer holds a row are
+ * refused (`STORE`, `details.reason: 'leaseLost'`), and once the lease has run out another relay may
+ * claim the row again: delivery is at least once, with the same `id`.
+ *
+ * @example
+ * const [row] = await store.claimOutbox('shenzhen', { now: new Date(), limit: 1, leaseMs: 30_000, owner: 'relay-1' });
+ * row?.attempts;
+ * //=> 1
+ */
+export interface ClaimedOutboxRow extends OutboxRow {
+  lease: Lease;
+  /** How many times the row has been claimed, this claim included. */
+  attempts: number;
 }
 
 export interface IdempotencyRecord {
@@ -237,9 +291,9 @@ export interface StoreCapabilities {
   durable: boolean;
   /** Several OS processes may open the same database at once and every guarantee still holds. */
   multiProcess: boolean;
-  /** Concurrent timer claims skip each other's rows (`FOR UPDATE SKIP LOCKED`) instead of queueing. */
+  /** Concurrent timer and outbox claims skip each other's rows (`FOR UPDATE SKIP LOCKED`) instead of queueing. */
   skipLocked: boolean;
-  /** "now" for due checks and leases comes from the database clock; `ClaimOptions.now` is ignored. */
+  /** "now" for due checks and leases comes from the database clock; `ClaimOptions.now` / `RenewOptions.now` are ignored. */
   serverTime: boolean;
   /** The store has a versioned schema: `migrate()` applies it and a mismatch is `SCHEMA_VERSION`. */
   migrations: boolean;
@@ -275,9 +329,27 @@ export interface CaseStore {
   history(tenantId: string, caseId: string): Promise<StoredEvent[]>;
   audit(tenantId: string, caseId: string): Promise<AuditEntry[]>;
   query(tenantId: string, filter: CaseQueryFilter, page?: PageOptions): Promise<Page<StoredCase>>;
-  /** Unacknowledged outbox rows, oldest first. */
+  /**
+   * A read-only look at the unacknowledged outbox rows, oldest first, leased or not (for views,
+   * backlog metrics and tests). It claims nothing: a relay delivers through `claimOutbox`.
+   */
   readOutbox(tenantId: string, limit?: number): Promise<OutboxRow[]>;
-  ackOutbox(tenantId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Claims up to `limit` unacknowledged rows of one tenant, oldest first, that no live lease holds
+   * (never leased, released, or with a lease that ended at or before now), under one new lease
+   * token; `attempts` + 1 on each. Two concurrent claimers never get the same row while its lease
+   * lives. Rejects malformed options with `VALIDATION`, leasing nothing.
+   */
+  claimOutbox(tenantId: string, options: ClaimOptions): Promise<ClaimedOutboxRow[]>;
+  /**
+   * Deletes delivered rows, all or nothing: every id must still be held by `token` (a lease that ran
+   * out still holds until another claimer takes the row). Otherwise — an id another relay claimed
+   * since, an id already acknowledged, an unknown id, another tenant's row — it deletes nothing and
+   * throws `STORE` with `details.reason: 'leaseLost'`. An empty `ids` does nothing.
+   */
+  ackOutbox(tenantId: string, ids: readonly string[], token: string): Promise<void>;
+  /** Gives claimed rows back for the next claimer now (a failed delivery); same fencing as `ackOutbox`. */
+  releaseOutbox(tenantId: string, ids: readonly string[], token: string): Promise<void>;
   /**
    * Claims due, unleased (or lease-expired) timers of one tenant, oldest due first, served from an
    * index on `dueAt` (never a scan of all cases).
@@ -287,6 +359,12 @@ export interface CaseStore {
   completeTimer(tenantId: string, timerId: string, token: string): Promise<void>;
   /** Gives a claimed timer back for another worker now; same fencing as `completeTimer`. */
   releaseTimer(tenantId: string, timerId: string, token: string): Promise<void>;
+  /**
+   * Extends a claimed timer's lease to `now + leaseMs`, keeping its token, for a holder whose work
+   * runs longer than the lease. Same fencing as `completeTimer` (`STORE`, 'leaseLost' once the token
+   * no longer holds the timer); malformed options are `VALIDATION`. Returns the lease as renewed.
+   */
+  renewTimerLease(tenantId: string, timerId: string, token: string, options: RenewOptions): Promise<Lease>;
   /** The timers of one case (for views and tests). */
   timers(tenantId: string, caseId: string): Promise<TimerRow[]>;
   /** What the store can do (see `StoreCapabilities`); absent means a single-process memory store. */

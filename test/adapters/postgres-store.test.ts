@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { postgresStore } from '../../src/adapters/postgres/index.js';
+import { POSTGRES_MIGRATIONS, postgresStore } from '../../src/adapters/postgres/index.js';
 import { commitBatch } from '../../src/testing/conformance/index.js';
 import { PG_URL, openPg } from '../conformance/_pg.js';
 
@@ -35,7 +35,7 @@ describe('postgresStore', () => {
     try {
       const results = await Promise.all(Array.from({ length: 4 }, () => h.reopen().migrate()));
       expect(results.filter((r) => r.from === 0)).toHaveLength(1);
-      expect(results.every((r) => r.to === 1)).toBe(true);
+      expect(results.every((r) => r.to === POSTGRES_MIGRATIONS.length)).toBe(true);
     } finally {
       await h.cleanup();
     }
@@ -70,6 +70,60 @@ describe('postgresStore', () => {
       const delta = Date.parse(claimed?.lease.expiresAt ?? '') - Date.now();
       expect(delta).toBeGreaterThan(25_000);
       expect(delta).toBeLessThan(35_000);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('skips outbox rows another transaction has locked instead of waiting for it (SKIP LOCKED)', async (ctx) => {
+    if (PG_URL === undefined) ctx.skip(NO_PG);
+    const h = await openPg('outbox_skip_locked');
+    const pool = h.client as pg.Pool;
+    await h.store.commit(commitBatch('t', 'c-1', null, { events: 2 }));
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM "${h.schema}".jiaoban_outbox WHERE tenant_id = 't' AND id = 'c-1:1:0' FOR UPDATE`);
+      const started = Date.now();
+      const claimed = await h.store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 10_000, owner: 'relay' });
+      expect(claimed.map((x) => x.id)).toEqual(['c-1:1:1']);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+      await h.cleanup();
+    }
+  });
+
+  it('leases outbox rows and renews timer leases against the database clock', async () => {
+    const h = await openPg('outbox_server_time');
+    try {
+      await h.store.commit(commitBatch('t', 'c-1', null, { timers: [{ id: 'a', kind: 'k', dueAt: new Date(Date.now() - 1000).toISOString() }] }));
+      const [row] = await h.store.claimOutbox('t', { now: new Date('1999-01-01T00:00:00Z'), limit: 10, leaseMs: 30_000, owner: 'relay' });
+      const delta = Date.parse(row?.lease.expiresAt ?? '') - Date.now();
+      expect(delta).toBeGreaterThan(25_000);
+      expect(delta).toBeLessThan(35_000);
+      const [timer] = await h.store.claimDueTimers('t', { now: new Date(), limit: 10, leaseMs: 1000, owner: 'w' });
+      const renewed = await h.store.renewTimerLease('t', 'a', timer?.lease.token ?? '', { now: new Date('1999-01-01T00:00:00Z'), leaseMs: 30_000 });
+      expect(Date.parse(renewed.expiresAt) - Date.now()).toBeGreaterThan(25_000);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('upgrades a version-1 schema in place: SCHEMA_VERSION until migrate(), then outbox rows written before are claimable', async () => {
+    const h = await openPg('upgrade_v1', { migrate: false });
+    const s = `"${h.schema}"`;
+    try {
+      const v1 = commitBatch('t', 'c-1', null).outbox[0];
+      await h.exec(`CREATE SCHEMA ${s}; CREATE TABLE ${s}.jiaoban_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+        ${(POSTGRES_MIGRATIONS[0] as (x: string) => string)(s)}
+        INSERT INTO ${s}.jiaoban_migrations (version) VALUES (1);
+        INSERT INTO ${s}.jiaoban_outbox (tenant_id, id, case_id, body) VALUES ('t', 'c-1:1:0', 'c-1', '${JSON.stringify(v1).replace(/'/g, "''")}');`);
+      await expect(h.store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 1000, owner: 'relay' })).rejects.toMatchObject({ code: 'SCHEMA_VERSION', details: { actual: 1 } });
+      expect(await h.store.migrate()).toEqual({ from: 1, to: POSTGRES_MIGRATIONS.length });
+      const [row] = await h.store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 1000, owner: 'relay' });
+      expect(row).toMatchObject({ id: 'c-1:1:0', attempts: 1, payload: v1?.payload });
     } finally {
       await h.cleanup();
     }

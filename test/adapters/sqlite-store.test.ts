@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sqliteStore } from '../../src/adapters/sqlite/index.js';
+import { SQLITE_MIGRATIONS, sqliteStore } from '../../src/adapters/sqlite/index.js';
 import { commitBatch } from '../../src/testing/conformance/index.js';
 
 const dirs: string[] = [];
@@ -81,5 +81,18 @@ describe('sqliteStore', () => {
     await store.commit(commitBatch('t', 'c-1', null, { timers: [{ id: 'a', kind: 'k', dueAt: '2026-03-03T09:30:00Z' }] }));
     const claimed = await store.claimDueTimers('t', { now: new Date('2026-03-03T09:30:00.000Z'), limit: 10, leaseMs: 1000, owner: 'w' });
     expect(claimed.map((x) => [x.id, x.dueAt])).toEqual([['a', '2026-03-03T09:30:00Z']]);
+  });
+
+  it('upgrades a version-1 file in place: SCHEMA_VERSION until migrate(), then outbox rows written before are claimable', async () => {
+    const db = open(file());
+    const v1 = commitBatch('t', 'c-1', null).outbox[0];
+    db.exec(`CREATE TABLE jiaoban_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL); ${(SQLITE_MIGRATIONS[0] as (p: string) => string)('jiaoban_')}`);
+    db.prepare('INSERT INTO jiaoban_migrations (version, applied_at) VALUES (1, ?)').run(new Date().toISOString());
+    db.prepare('INSERT INTO jiaoban_outbox (tenant_id, id, case_id, body) VALUES (?, ?, ?, ?)').run('t', 'c-1:1:0', 'c-1', JSON.stringify(v1));
+    const store = sqliteStore(db);
+    await expect(store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 1000, owner: 'relay' })).rejects.toMatchObject({ code: 'SCHEMA_VERSION', details: { actual: 1 } });
+    expect(await store.migrate()).toEqual({ from: 1, to: SQLITE_MIGRATIONS.length });
+    const [row] = await store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 1000, owner: 'relay' });
+    expect(row).toMatchObject({ id: 'c-1:1:0', attempts: 1, payload: v1?.payload });
   });
 });

@@ -12,6 +12,10 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { postgresStore } from '../../src/adapters/postgres/index.js';
 import { sqliteStore } from '../../src/adapters/sqlite/index.js';
+import { always } from '../../src/calendar/index.js';
+import type { Clock } from '../../src/clock.js';
+import { createEngine, type Engine } from '../../src/engine/create-engine.js';
+import { parseSlaPolicy } from '../../src/sla/policy.js';
 import type { CaseStore, CommitBatch, StoredCase } from '../../src/store/case-store.js';
 import { commitBatch, type BatchOptions } from '../../src/testing/conformance/index.js';
 
@@ -130,4 +134,29 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The SLA of the engine-tick scenarios: one case clock of 30 natural minutes from 受理 on a 24×7
+ * calendar, yellow at half time, red at the deadline, and an urge at each (never held for working
+ * hours), so every due instant is a plain wall-clock instant the checker can recompute.
+ */
+export const TICK_SLA = { yellowMs: 15 * 60_000, redMs: 30 * 60_000 } as const;
+const TICK_POLICY = parseSlaPolicy({
+  tiers: { general: { clocks: [{ name: 'handle', scope: 'case', unit: 'naturalMinutes', target: 30, startOn: ['accept'], stopOn: ['reply'] }] } },
+  levels: { threshold: 0.5, naturalOverdueAfter: { naturalMinutes: 24 * 60 } },
+  escalation: [
+    { id: 'urgeOnYellow', on: 'yellow', actions: [{ type: 'urge', to: 'primaryOwner' }], holdUntilWorkingHours: false },
+    { id: 'urgeOnRed', on: 'red', actions: [{ type: 'urge', to: 'primaryOwner' }], holdUntilWorkingHours: false },
+  ],
+});
+
+/** An engine with the tick scenarios' SLA policy (seeding uses a clock of its own; workers the system clock). */
+export function tickEngine(store: CaseStore, options: { clock?: Clock; timerLeaseMs?: number; caseId?: () => string } = {}): Engine {
+  return createEngine({
+    store, sla: TICK_POLICY, calendars: { working: always() },
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.timerLeaseMs === undefined ? {} : { timerLeaseMs: options.timerLeaseMs }),
+    ...(options.caseId === undefined ? {} : { ids: { caseId: options.caseId } }),
+  });
 }

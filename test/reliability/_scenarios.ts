@@ -3,11 +3,13 @@
  * runs them large and writes the figures into docs/reliability.md.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { verifyAuditChain } from '../../src/engine/audit.js';
 import { createEngine } from '../../src/engine/create-engine.js';
+import type { EngineEventOf } from '../../src/engine/events.js';
 import type { Actor } from '../../src/engine/permissions.js';
-import type { StoredCase } from '../../src/store/case-store.js';
-import { checkCase, freshBackend, openBackend, opBatch, prng, sleep, startWorker, type Backend } from './_harness.js';
-import type { ContentionResult, CrashResult, KillPoint, TimersResult, WorkerTask } from './_worker.js';
+import type { StoredCase, StoredEvent } from '../../src/store/case-store.js';
+import { TICK_SLA, checkCase, freshBackend, openBackend, opBatch, prng, sleep, startWorker, tickEngine, type Backend } from './_harness.js';
+import type { ContentionResult, CrashResult, KillPoint, TickStall, TickWorkerResult, TimersResult, WorkerTask } from './_worker.js';
 
 const TENANT = 't-rel';
 const who = (id: string, roles: Actor['roles'], unitIds: string[] = []): Actor => ({ id, roles, unitIds, tenantId: TENANT });
@@ -76,13 +78,13 @@ export async function runContention(o: { kind: 'pg' | 'sqlite'; workers: number;
     const opened = openBackend(backend);
     let lostUpdates = 0;
     let duplicates = 0;
-    // Outbox rows per case: read and acknowledge page by page (readOutbox returns at most 1000).
+    // Outbox rows per case: claim and acknowledge page by page (a claim takes at most 1000).
     const outboxRows = new Map<string, number>();
     for (;;) {
-      const rows = await opened.store.readOutbox(TENANT, 1000);
+      const rows = await opened.store.claimOutbox(TENANT, { now: new Date(), limit: 1000, leaseMs: 60_000, owner: 'checker' });
       if (rows.length === 0) break;
       for (const r of rows) outboxRows.set(r.caseId, (outboxRows.get(r.caseId) ?? 0) + 1);
-      await opened.store.ackOutbox(TENANT, rows.map((r) => r.id));
+      await opened.store.ackOutbox(TENANT, rows.map((r) => r.id), rows[0]?.lease.token ?? '');
     }
     for (const id of caseIds) {
       const row = (await opened.store.load(TENANT, id)) as StoredCase;
@@ -288,6 +290,168 @@ export async function runTimers(o: { workers: number; timers: number; cases: num
     return {
       workers: o.workers, timers: o.timers, fired: firedIds.length, lost: o.timers - unique + 0 * left, duplicates: firedIds.length - unique,
       early: sum.early, staleRejected: sum.staleRejected, alreadyFired: sum.alreadyFired, untyped: sum.untyped, problems, seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await drop();
+  }
+}
+
+export interface TickTimersReport {
+  workers: number;
+  cases: number;
+  leaseMs: number;
+  /** SLA effects that fell due before the check: level changes (`sla:warned`, `sla:breached`) and urges. */
+  due: { levels: number; urges: number };
+  /** Due effects found exactly once. */
+  once: number;
+  lost: number;
+  duplicates: number;
+  /** Effects recorded before their due instant, or recorded although not due yet. */
+  early: number;
+  /** Cases whose machine urge counter differs from the urges that fell due. */
+  urgeCounterOff: number;
+  /** Timer rows still due at the check (work no node did). */
+  timersLeftDue: number;
+  /** The stalled nodes: how long, and what the fences refused them afterwards (lease renewals, commits). */
+  stalls: Array<{ kind: TickStall; stallMs: number; renewalsRefused: number; lostCommits: number }>;
+  /** Per node: timers claimed, cases processed, renewals refused, commits lost to the version check. */
+  nodes: Array<{ stall: TickStall; claimed: number; processed: number; renewalsRefused: number; lostCommits: number }>;
+  claimed: number;
+  errors: Record<string, number>;
+  untyped: number;
+  problems: string[];
+  seedSeconds: number;
+  seconds: number;
+}
+
+/**
+ * Several processes run `engine.tick` against one PostgreSQL database holding `cases` cases whose
+ * SLA clock (TICK_SLA) started in the past: most have both levels and both urges due, a quarter turn
+ * red 3–5 s after seeding, a sixth turn yellow 1–3 s after seeding. Node 0 stalls inside its first
+ * commit (its state already read) and node 1 right after its first claim, each for 3 leases. Every
+ * due effect must be in the store exactly once, none before it was due, the urge counter must equal
+ * the urges due, and no timer may be left due.
+ */
+export async function runTickTimers(o: { workers: number; cases: number; leaseMs: number; batch: number; seed: number; claimDelayMs?: number }): Promise<TickTimersReport> {
+  const started = performance.now();
+  const { backend, drop } = await freshBackend('pg', 'tick');
+  try {
+    const rnd = prng(o.seed);
+    const plan = Array.from({ length: o.cases }, () => {
+      const roll = rnd();
+      return { kind: roll < 0.6 ? 'past' : roll < 0.85 ? 'nearRed' : 'nearYellow', jitter: rnd() } as const;
+    });
+    const seeded: Array<{ id: string; yellowAt: number; redAt: number }> = new Array(o.cases);
+    const opened = openBackend(backend, 8);
+    let next = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      let at = 0;
+      let id = '';
+      const engine = tickEngine(opened.store, { clock: { now: () => new Date(at) }, caseId: () => id });
+      for (let i = next++; i < o.cases; i = next++) {
+        const p = plan[i] as (typeof plan)[number];
+        const now = Date.now();
+        // The clock starts at 受理 (`accept`): place it so each due instant lands where the plan says.
+        at = p.kind === 'past' ? now - TICK_SLA.redMs - Math.floor(p.jitter * 60_000)
+          : p.kind === 'nearRed' ? now - TICK_SLA.redMs + 3000 + Math.floor(p.jitter * 2000)
+            : now - TICK_SLA.yellowMs + 1000 + Math.floor(p.jitter * 2000);
+        id = `tk-${String(i).padStart(5, '0')}`;
+        await engine.register({
+          tier: 'general', title: '小区路灯不亮', description: '3号楼前路灯一周不亮', category: 'municipal.lighting',
+          requester: { name: '张三', phone: '13800138000' }, channel: 'hotline',
+        }, { actor: who('p-intake', ['intake']) });
+        await engine.execute(id, { type: 'accept' }, { actor: who('p-intake', ['intake']) });
+        await engine.execute(id, { type: 'dispatch', lead: { unitId: 'u-water', duty: '修复路灯' }, cooperating: [] }, { actor: who('p-dispatch', ['dispatcher']) });
+        await engine.execute(id, { type: 'sign', unitId: 'u-water', ownerId: 'p-handler' }, { actor: who('p-liaison', ['liaison'], ['u-water']) });
+        seeded[i] = { id, yellowAt: at + TICK_SLA.yellowMs, redAt: at + TICK_SLA.redMs };
+      }
+    }));
+    await opened.close();
+    const seedSeconds = (performance.now() - started) / 1000;
+    const now = Date.now();
+    const until = Math.max(...seeded.flatMap((c) => [c.yellowAt, c.redAt].filter((x) => x < now + 60_000))) + 500;
+    const stallMs = o.leaseMs * 3;
+    const kinds: TickStall[] = Array.from({ length: o.workers }, (_, w) => (w === 0 ? 'inCommit' : w === 1 ? 'afterClaim' : 'none'));
+    const runs = kinds.map((stall, w) => startWorker<TickWorkerResult>({
+      mode: 'tick', backend, tenantId: TENANT, leaseMs: o.leaseMs, batch: o.batch, stall, stallMs, until, idleMs: Math.max(2500, o.leaseMs * 4),
+      claimDelayMs: o.claimDelayMs ?? 30, seed: o.seed * 100 + w,
+    } satisfies WorkerTask));
+    const results = await Promise.all(runs.map((r) => r.done));
+    const problems: string[] = [];
+    const errors: Record<string, number> = {};
+    const stalls: TickTimersReport['stalls'] = [];
+    const nodes: TickTimersReport['nodes'] = [];
+    let claimed = 0;
+    let untyped = 0;
+    results.forEach(({ result, code }, w) => {
+      if (result === null || 'error' in (result as object)) {
+        problems.push(`worker ${w} failed (exit ${code}): ${JSON.stringify(result)}`);
+        return;
+      }
+      claimed += result.claimed;
+      untyped += result.untyped.length;
+      problems.push(...result.untyped.slice(0, 3));
+      for (const [c, k] of Object.entries(result.errors)) errors[c] = (errors[c] ?? 0) + k;
+      const kind = kinds[w] as TickStall;
+      nodes.push({ stall: kind, claimed: result.claimed, processed: result.processed, renewalsRefused: result.renewalsRefused, lostCommits: result.conflicts });
+      if (kind !== 'none') {
+        if (!result.stalled) problems.push(`worker ${w} never stalled (${kind})`);
+        stalls.push({ kind, stallMs, renewalsRefused: result.renewalsRefused, lostCommits: result.conflicts });
+      }
+    });
+
+    // The checker.
+    const check = openBackend(backend);
+    const checkedAt = Date.now();
+    const due = { levels: 0, urges: 0 };
+    let once = 0;
+    let lost = 0;
+    let duplicates = 0;
+    let early = 0;
+    let urgeCounterOff = 0;
+    let timersLeftDue = 0;
+    for (const c of seeded) {
+      const history = await check.store.history(TENANT, c.id);
+      const sla = history.filter((e) => e.name === 'sla:warned' || e.name === 'sla:breached' || e.name === 'sla:escalated');
+      const expect = (name: string, dueAt: number, match: (e: StoredEvent) => boolean, kind: 'levels' | 'urges') => {
+        const found = sla.filter((e) => e.name === name && match(e));
+        for (const e of found) if (Date.parse(e.at) < dueAt) early++;
+        if (dueAt > checkedAt) {
+          early += found.length;
+          return;
+        }
+        due[kind]++;
+        if (found.length === 0) {
+          lost++;
+          problems.push(`${c.id}: ${name}${kind === 'urges' ? ' (urge)' : ''} due ${new Date(dueAt).toISOString()} not recorded`);
+        }
+        else if (found.length === 1) once++;
+        else duplicates += found.length - 1;
+      };
+      const data = <N extends 'sla:warned' | 'sla:escalated'>(e: StoredEvent) => (e as unknown as EngineEventOf<N>).data;
+      expect('sla:warned', c.yellowAt, () => true, 'levels');
+      expect('sla:breached', c.redAt, () => true, 'levels');
+      expect('sla:escalated', c.yellowAt, (e) => data<'sla:escalated'>(e).stepId === 'urgeOnYellow', 'urges');
+      expect('sla:escalated', c.redAt, (e) => data<'sla:escalated'>(e).stepId === 'urgeOnRed', 'urges');
+      for (const e of sla) {
+        if (e.name === 'sla:escalated' && Date.parse(e.at) < Date.parse(data<'sla:escalated'>(e).dueAt)) early++;
+        if (e.name !== 'sla:escalated' && Date.parse(e.at) < Date.parse(data<'sla:warned'>(e).reachedAt)) early++;
+      }
+      const row = (await check.store.load(TENANT, c.id)) as StoredCase;
+      const urges = (row.snapshot as { context: { counters: { urge: number } } }).context.counters.urge;
+      const urgesDue = [c.yellowAt, c.redAt].filter((x) => x <= checkedAt).length;
+      if (urges !== urgesDue) urgeCounterOff++;
+      const audit = await check.store.audit(TENANT, c.id);
+      const verdict = verifyAuditChain(audit);
+      const last = audit[audit.length - 1];
+      if (!verdict.ok || last === undefined || last.seq !== row.auditHead.seq || last.hash !== row.auditHead.hash) problems.push(`${c.id}: audit chain broken`);
+      if (new Set(history.map((e) => e.eventId)).size !== history.length) problems.push(`${c.id}: duplicate event ids`);
+      timersLeftDue += (await check.store.timers(TENANT, c.id)).filter((t) => Date.parse(t.dueAt) <= checkedAt).length;
+    }
+    await check.close();
+    return {
+      workers: o.workers, cases: o.cases, leaseMs: o.leaseMs, due, once, lost, duplicates, early, urgeCounterOff, timersLeftDue, stalls, nodes, claimed,
+      errors, untyped, problems, seedSeconds, seconds: (performance.now() - started) / 1000,
     };
   } finally {
     await drop();

@@ -7,7 +7,7 @@ import { createEngine } from '../../src/engine/create-engine.js';
 import { isJiaobanError } from '../../src/errors.js';
 import type { CaseStore, StoredCase } from '../../src/store/case-store.js';
 import { maybeBroken } from './_broken-store.js';
-import { openBackend, opBatch, prng, sleep, type Backend } from './_harness.js';
+import { openBackend, opBatch, prng, sleep, tickEngine, type Backend } from './_harness.js';
 
 export type WorkerTask =
   | { mode: 'contention'; backend: Backend; tenantId: string; caseIds: string[]; commands: number; concurrency: number; seed: number }
@@ -15,13 +15,41 @@ export type WorkerTask =
       mode: 'crash'; backend: Backend; tenantId: string; caseIds: string[]; ops: number; seed: number; run: string;
       killPoint: KillPoint | 'none'; killAt: number; log: string; drain?: boolean;
     }
-  | { mode: 'timers'; backend: Backend; tenantId: string; owner: string; leaseMs: number; batch: number; pauseMs: number; idleMs: number };
+  | { mode: 'timers'; backend: Backend; tenantId: string; owner: string; leaseMs: number; batch: number; pauseMs: number; idleMs: number }
+  | {
+      mode: 'tick'; backend: Backend; tenantId: string; leaseMs: number; batch: number; stall: TickStall; stallMs: number;
+      /** Up to this many ms (seeded, random) between the tick reading its `now` and its claim: a loaded node. */
+      claimDelayMs: number; seed: number;
+      /** Keep ticking until this epoch ms (every near deadline has passed), then until idle for `idleMs`. */
+      until: number; idleMs: number;
+    };
+
+/** Where a tick worker stalls once: right after its first non-empty claim, or inside its first commit (state already read). */
+export type TickStall = 'none' | 'afterClaim' | 'inCommit';
 
 export type KillPoint = 'beforeCommit' | 'afterCommit' | 'duringRelay' | 'duringTimer';
 
 export interface ContentionResult { accepted: Record<string, number>; errors: Record<string, number>; untyped: string[] }
 export interface CrashResult { ops: number; replays: number; delivered: number; fired: number }
 export interface TimersResult { fired: number; early: number; staleRejected: number; alreadyFired: number; conflicts: number; untyped: string[] }
+export interface TickWorkerResult {
+  ticks: number;
+  claimed: number;
+  processed: number;
+  events: number;
+  stalled: boolean;
+  /** Renewals the store refused: another node had taken the timer over (a stale holder). */
+  renewalsRefused: number;
+  /**
+   * Completions and releases refused. Mostly benign: the case's own commit re-armed or removed the
+   * row it claimed; also a stale holder's.
+   */
+  completionsRefused: number;
+  /** Commits that lost to another node's commit of the same case (the version fence). */
+  conflicts: number;
+  errors: Record<string, number>;
+  untyped: string[];
+}
 
 const task = JSON.parse(process.argv[2] ?? '{}') as WorkerTask;
 const reply = (m: unknown) => new Promise<void>((resolve) => process.send?.(m, () => resolve()));
@@ -106,11 +134,12 @@ async function crash(t: Extract<WorkerTask, { mode: 'crash' }>): Promise<CrashRe
   }
 
   const relay = async () => {
-    const rows = await store.readOutbox(tenant, 20);
+    // A killed relay's claim runs out after 300 ms; the next worker then delivers those rows again.
+    const rows = await store.claimOutbox(tenant, { now: new Date(), limit: 20, leaseMs: 300, owner: `crash-${process.pid}` });
     for (const r of rows) log(`deliver ${r.id}`);
     result.delivered += rows.length;
     at('duringRelay');
-    await store.ackOutbox(tenant, rows.map((r) => r.id));
+    if (rows.length > 0) await store.ackOutbox(tenant, rows.map((r) => r.id), rows[0]?.lease.token ?? '');
     return rows.length;
   };
   const fire = async () => {
@@ -206,7 +235,76 @@ async function timers(t: Extract<WorkerTask, { mode: 'timers' }>): Promise<Timer
   return r;
 }
 
-const run = task.mode === 'contention' ? contention(task) : task.mode === 'crash' ? crash(task) : timers(task);
+/**
+ * One node running `engine.tick` in a loop (system clock, the scenario's SLA policy). The store is
+ * wrapped only to cap the claim batch (so several nodes share the work), to stall once, and to count
+ * what the fences refused; the engine's own claim, renewal, commit and completion paths run as is.
+ */
+async function ticker(t: Extract<WorkerTask, { mode: 'tick' }>): Promise<TickWorkerResult> {
+  const opened = openBackend(t.backend, 2);
+  const inner = maybeBroken(opened.store);
+  const r: TickWorkerResult = {
+    ticks: 0, claimed: 0, processed: 0, events: 0, stalled: false, renewalsRefused: 0, completionsRefused: 0, conflicts: 0, errors: {}, untyped: [],
+  };
+  const fenced = <A extends unknown[], R>(counter: 'renewalsRefused' | 'completionsRefused', fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      if (isJiaobanError(error, 'STORE') && error.details.reason === 'leaseLost') r[counter]++;
+      throw error;
+    }
+  };
+  const stall = async (where: TickStall) => {
+    if (t.stall !== where || r.stalled) return;
+    r.stalled = true;
+    await sleep(t.stallMs);
+  };
+  const rnd = prng(t.seed);
+  const store: CaseStore = {
+    ...inner,
+    async claimDueTimers(tenantId, options) {
+      // The database's now() at the claim is later than the tick's `now`: timers falling due in
+      // between are handed out before the instant the tick evaluates at.
+      await sleep(Math.floor(rnd() * t.claimDelayMs));
+      const claimed = await inner.claimDueTimers(tenantId, { ...options, limit: Math.min(options.limit, t.batch) });
+      r.claimed += claimed.length;
+      if (claimed.length > 0) await stall('afterClaim');
+      return claimed;
+    },
+    async commit(batch) {
+      if (batch.events.length > 0) await stall('inCommit');
+      try {
+        await inner.commit(batch);
+      } catch (error) {
+        if (isJiaobanError(error, 'CONCURRENCY')) r.conflicts++;
+        throw error;
+      }
+    },
+    completeTimer: fenced('completionsRefused', inner.completeTimer),
+    releaseTimer: fenced('completionsRefused', inner.releaseTimer),
+    renewTimerLease: fenced('renewalsRefused', inner.renewTimerLease),
+  };
+  const engine = tickEngine(store, { timerLeaseMs: t.leaseMs });
+  let idleSince = Date.now();
+  while (Date.now() < t.until || Date.now() - idleSince < t.idleMs) {
+    try {
+      const res = await engine.tick({ tenantId: t.tenantId });
+      r.ticks++;
+      r.processed += res.casesProcessed;
+      r.events += res.events.length;
+      if (res.timersClaimed > 0) idleSince = Date.now();
+      else await sleep(20);
+    } catch (error) {
+      if (isJiaobanError(error)) r.errors[error.code] = (r.errors[error.code] ?? 0) + 1;
+      else r.untyped.push(String((error as Error)?.stack ?? error));
+      await sleep(20);
+    }
+  }
+  await opened.close();
+  return r;
+}
+
+const run = task.mode === 'contention' ? contention(task) : task.mode === 'crash' ? crash(task) : task.mode === 'tick' ? ticker(task) : timers(task);
 run.then(
   async (result) => {
     await reply(result);

@@ -132,10 +132,10 @@ describe('memoryStore', () => {
   it('acknowledges outbox rows', async () => {
     const s = memoryStore();
     await s.commit(batch('c1', null, GENESIS_HASH));
-    const rows = await s.readOutbox(T);
+    const rows = await s.claimOutbox(T, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay' });
     expect(rows.map((r) => r.id)).toEqual(['c1:1:0']);
     expect(rows[0]?.payload).toMatchObject({ name: 'case:urged' });
-    await s.ackOutbox(T, ['c1:1:0']);
+    await s.ackOutbox(T, ['c1:1:0'], rows[0]?.lease.token ?? '');
     expect(await s.readOutbox(T)).toEqual([]);
   });
 });

@@ -49,4 +49,11 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<(s: string) => string> = [
       PRIMARY KEY (tenant_id, key)
     );
   `,
+  // 2: outbox leases, like the timers': claimed with FOR UPDATE SKIP LOCKED, expiry on the
+  // database's clock. Adding nullable columns (and one with a constant default) rewrites nothing.
+  (s) => `
+    ALTER TABLE ${s}.jiaoban_outbox
+      ADD COLUMN lease_token text, ADD COLUMN lease_owner text, ADD COLUMN lease_expires_at timestamptz,
+      ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+  `,
 ];

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, isJiaobanError } from '../../errors.js';
 import type {
-  AuditEntry, CaseStore, ClaimedTimer, CommitBatch, IdempotencyRecord, MigrationResult, OutboxRow, StoreCapabilities, StoredCase, StoredEvent,
-  TimerRow,
+  AuditEntry, CaseStore, ClaimedOutboxRow, ClaimedTimer, CommitBatch, IdempotencyRecord, MigrationResult, OutboxRow, StoreCapabilities, StoredCase,
+  StoredEvent, TimerRow,
 } from '../../store/case-store.js';
 import {
-  COLUMN_FILTERS, caseKeys, checkBatch, clampLimit, identifier, idempotencyConflict, leaseLost, rejection, schemaVersionError, storeError, toMs,
+  COLUMN_FILTERS, caseKeys, checkBatch, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
+  outboxLeaseLost, rejection, schemaVersionError, storeError, toMs,
 } from '../_shared.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { CommitUnknown, toSql, type PostgresClient, type SqlRunner } from './_sql.js';
@@ -39,7 +41,7 @@ const PGLITE_CAPABILITIES: StoreCapabilities = { durable: true, multiProcess: fa
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * const store = postgresStore(pool, { schema: 'jiaoban' });
  * await store.migrate();
- * //=> { from: 0, to: 1 }
+ * //=> { from: 0, to: 2 }
  * const engine = createEngine({ store });
  */
 export function postgresStore(client: PostgresClient, options: PostgresStoreOptions = {}): CaseStore & { migrate(): Promise<MigrationResult>; readonly capabilities: StoreCapabilities } {
@@ -165,6 +167,25 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
 
   const bodies = <R>(rows: Array<{ body: string }>): R[] => rows.map((r) => JSON.parse(r.body) as R);
 
+  /**
+   * Ack (delete) or release (un-lease) as ONE statement, all or nothing: `held` locks the rows the
+   * token still holds; the change applies only when that is every id asked for. A claimer that took
+   * a row first has changed its token, so `held` comes up short and nothing changes.
+   */
+  async function settleOutbox(operation: 'ackOutbox' | 'releaseOutbox', tenantId: string, ids: string[], token: string): Promise<void> {
+    if (ids.length === 0) return;
+    const change = operation === 'ackOutbox'
+      ? `DELETE FROM ${T('outbox')} o USING held WHERE o.seq = held.seq AND (SELECT count(*) FROM held) = $4 RETURNING 1`
+      : `UPDATE ${T('outbox')} o SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL FROM held
+         WHERE o.seq = held.seq AND (SELECT count(*) FROM held) = $4 RETURNING 1`;
+    const r = await sql.query<{ held: number }>(`
+      WITH held AS (SELECT seq FROM ${T('outbox')} WHERE tenant_id = $1 AND id = ANY($2::text[]) AND lease_token = $3 FOR UPDATE),
+        changed AS (${change})
+      SELECT (SELECT count(*) FROM held)::int AS held`, [tenantId, ids, token, ids.length]);
+    const held = Number(r.rows[0]?.held ?? 0);
+    if (held !== ids.length) throw outboxLeaseLost(operation, held, ids.length);
+  }
+
   return {
     capabilities: isPool ? POOL_CAPABILITIES : PGLITE_CAPABILITIES,
 
@@ -231,12 +252,35 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     readOutbox: (tenantId, limit = 100) => guard('readOutbox', async () => bodies<OutboxRow>((await sql.query<{ body: string }>(
       `SELECT body FROM ${T('outbox')} WHERE tenant_id = $1 ORDER BY seq LIMIT $2`, [tenantId, clampLimit(limit, 100)])).rows)),
 
-    ackOutbox: (tenantId, ids) => guard('ackOutbox', async () => {
-      if (ids.length === 0) return;
-      await sql.query(`DELETE FROM ${T('outbox')} WHERE tenant_id = $1 AND id = ANY($2::text[])`, [tenantId, [...ids]]);
+    claimOutbox: (tenantId, options) => guard('claimOutbox', async () => {
+      checkClaimOptions('claimOutbox', options);
+      // Like the timers: SKIP LOCKED so concurrent relays take disjoint rows, the database's now() for
+      // expiry. One token for the whole claim (made here: one value, not one per row).
+      const token = randomUUID();
+      const r = await sql.query<{ body: string; attempts: number; expires_ms: number; seq: string }>(`
+        WITH free AS (
+          SELECT seq FROM ${T('outbox')}
+          WHERE tenant_id = $1 AND (lease_expires_at IS NULL OR lease_expires_at <= now())
+          ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+        UPDATE ${T('outbox')} o SET lease_token = $3, lease_owner = $4, lease_expires_at = now() + $5 * interval '1 millisecond', attempts = o.attempts + 1
+        FROM free WHERE o.seq = free.seq
+        RETURNING o.seq::text AS seq, o.body, o.attempts, (extract(epoch FROM o.lease_expires_at) * 1000)::float8 AS expires_ms`,
+      [tenantId, options.limit, token, options.owner, options.leaseMs]);
+      const rows = [...r.rows].sort((a, b) => Number(a.seq) - Number(b.seq));
+      return rows.map((x): ClaimedOutboxRow => ({
+        ...(JSON.parse(x.body) as OutboxRow),
+        lease: { token, owner: options.owner, expiresAt: new Date(Math.floor(x.expires_ms)).toISOString() },
+        attempts: x.attempts,
+      }));
     }),
 
+    ackOutbox: (tenantId, ids, token) => guard('ackOutbox', async () => settleOutbox('ackOutbox', tenantId, checkHeldIds('ackOutbox', ids, token), token)),
+
+    releaseOutbox: (tenantId, ids, token) => guard('releaseOutbox', async () =>
+      settleOutbox('releaseOutbox', tenantId, checkHeldIds('releaseOutbox', ids, token), token)),
+
     claimDueTimers: (tenantId, options) => guard('claimDueTimers', async () => {
+      checkClaimOptions('claimDueTimers', options);
       // `now()` is the database's clock: nodes with skewed clocks neither fire early nor steal leases.
       const r = await sql.query<{ row: string; token: string; attempts: number; expires_ms: number; due_ms: number; id: string }>(`
         WITH due AS (
@@ -248,7 +292,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
         FROM due WHERE t.tenant_id = $1 AND t.id = due.id
         RETURNING t.id, t.row, t.lease_token AS token, t.attempts,
           (extract(epoch FROM t.lease_expires_at) * 1000)::float8 AS expires_ms, (extract(epoch FROM t.due_at) * 1000)::float8 AS due_ms`,
-      [tenantId, clampLimit(options.limit, 1), options.owner, Math.max(1, Math.trunc(options.leaseMs))]);
+      [tenantId, options.limit, options.owner, options.leaseMs]);
       const rows = [...r.rows].sort((a, b) => a.due_ms - b.due_ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return rows.map((x): ClaimedTimer => ({
         ...(JSON.parse(x.row) as TimerRow),
@@ -266,6 +310,16 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
       const r = await sql.query(`UPDATE ${T('timers')} SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
         WHERE tenant_id = $1 AND id = $2 AND lease_token = $3`, [tenantId, timerId, token]);
       if (r.rowCount === 0) throw leaseLost('releaseTimer', timerId);
+    }),
+
+    renewTimerLease: (tenantId, timerId, token, options) => guard('renewTimerLease', async () => {
+      checkRenewOptions('renewTimerLease', options);
+      const r = await sql.query<{ owner: string; expires_ms: number }>(`UPDATE ${T('timers')} SET lease_expires_at = now() + $4 * interval '1 millisecond'
+        WHERE tenant_id = $1 AND id = $2 AND lease_token = $3
+        RETURNING lease_owner AS owner, (extract(epoch FROM lease_expires_at) * 1000)::float8 AS expires_ms`, [tenantId, timerId, token, options.leaseMs]);
+      const row = r.rows[0];
+      if (row === undefined) throw leaseLost('renewTimerLease', timerId);
+      return { token, owner: row.owner, expiresAt: new Date(Math.floor(row.expires_ms)).toISOString() };
     }),
 
     timers: (tenantId, caseId) => guard('timers', async () => (await sql.query<{ row: string }>(

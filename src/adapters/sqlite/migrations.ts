@@ -6,7 +6,7 @@
  *
  * @example
  * SQLITE_MIGRATIONS.length; // the schema version this code expects
- * //=> 1
+ * //=> 2
  */
 export const SQLITE_MIGRATIONS: ReadonlyArray<(prefix: string) => string> = [
   (p) => `
@@ -51,5 +51,13 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<(prefix: string) => string> = [
       tenant_id TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL,
       PRIMARY KEY (tenant_id, key)
     ) WITHOUT ROWID;
+  `,
+  // 2: outbox leases. A claim writes one token into every row it takes; the claim query walks
+  // `outbox_tenant` (tenant_id, seq) and skips rows whose lease is still running.
+  (p) => `
+    ALTER TABLE ${p}outbox ADD COLUMN lease_token TEXT;
+    ALTER TABLE ${p}outbox ADD COLUMN lease_owner TEXT;
+    ALTER TABLE ${p}outbox ADD COLUMN lease_ms INTEGER;
+    ALTER TABLE ${p}outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
   `,
 ];

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { isJiaobanError } from '../../errors.js';
 import type {
-  AuditEntry, CaseStore, ClaimedTimer, IdempotencyRecord, MigrationResult, OutboxRow, StoreCapabilities, StoredCase, StoredEvent, TimerRow,
+  AuditEntry, CaseStore, ClaimedOutboxRow, ClaimedTimer, IdempotencyRecord, Lease, MigrationResult, OutboxRow, StoreCapabilities, StoredCase,
+  StoredEvent, TimerRow,
 } from '../../store/case-store.js';
 import {
-  COLUMN_FILTERS, caseKeys, checkBatch, clampLimit, identifier, idempotencyConflict, leaseLost, rejection, schemaVersionError, storeError, toMs,
+  COLUMN_FILTERS, caseKeys, checkBatch, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
+  outboxLeaseLost, rejection, schemaVersionError, storeError, toMs,
 } from '../_shared.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
@@ -51,7 +53,7 @@ type Row = Record<string, unknown>;
  * import { sqliteStore } from 'jiaoban/sqlite';
  * const store = sqliteStore(new Database('jiaoban.db'));
  * await store.migrate();
- * //=> { from: 0, to: 1 }
+ * //=> { from: 0, to: 2 }
  * const engine = createEngine({ store });
  */
 export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): CaseStore & { migrate(): Promise<MigrationResult>; readonly capabilities: StoreCapabilities } {
@@ -105,12 +107,17 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
     history: db.prepare(`SELECT body FROM ${p}events WHERE tenant_id = ? AND case_id = ? ORDER BY version, idx`),
     audit: db.prepare(`SELECT body FROM ${p}audit WHERE tenant_id = ? AND case_id = ? ORDER BY seq`),
     readOutbox: db.prepare(`SELECT body FROM ${p}outbox WHERE tenant_id = ? ORDER BY seq LIMIT ?`),
-    ackOutbox: db.prepare(`DELETE FROM ${p}outbox WHERE tenant_id = ? AND id = ?`),
+    freeOutbox: db.prepare(`SELECT id, body, attempts FROM ${p}outbox WHERE tenant_id = ? AND (lease_ms IS NULL OR lease_ms <= ?) ORDER BY seq LIMIT ?`),
+    leaseOutbox: db.prepare(`UPDATE ${p}outbox SET lease_token = ?, lease_owner = ?, lease_ms = ?, attempts = attempts + 1 WHERE tenant_id = ? AND id = ?`),
+    heldOutbox: db.prepare(`SELECT 1 FROM ${p}outbox WHERE tenant_id = ? AND id = ? AND lease_token = ?`),
+    ackOutbox: db.prepare(`DELETE FROM ${p}outbox WHERE tenant_id = ? AND id = ? AND lease_token = ?`),
+    releaseOutbox: db.prepare(`UPDATE ${p}outbox SET lease_token = NULL, lease_owner = NULL, lease_ms = NULL WHERE tenant_id = ? AND id = ? AND lease_token = ?`),
     due: db.prepare(`SELECT id, row, attempts FROM ${p}timers WHERE tenant_id = ? AND due_ms <= ? AND (lease_ms IS NULL OR lease_ms <= ?)
       ORDER BY due_ms, id LIMIT ?`),
     lease: db.prepare(`UPDATE ${p}timers SET lease_token = ?, lease_owner = ?, lease_ms = ?, attempts = attempts + 1 WHERE tenant_id = ? AND id = ?`),
     complete: db.prepare(`DELETE FROM ${p}timers WHERE tenant_id = ? AND id = ? AND lease_token = ?`),
     release: db.prepare(`UPDATE ${p}timers SET lease_token = NULL, lease_owner = NULL, lease_ms = NULL WHERE tenant_id = ? AND id = ? AND lease_token = ?`),
+    renew: db.prepare(`UPDATE ${p}timers SET lease_ms = ? WHERE tenant_id = ? AND id = ? AND lease_token = ? RETURNING lease_owner AS owner`),
     timers: db.prepare(`SELECT row FROM ${p}timers WHERE tenant_id = ? AND case_id = ? ORDER BY due_ms, id`),
   });
 
@@ -196,6 +203,23 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
       const timer = JSON.parse(r.row) as TimerRow;
       return { ...timer, lease: { token, owner, expiresAt }, attempts: r.attempts + 1 };
     });
+  });
+
+  const claimOutboxTx = db.transaction((tenantId: string, now: number, limit: number, leaseMs: number, owner: string): ClaimedOutboxRow[] => {
+    const rows = st.freeOutbox.all(tenantId, now, limit) as Array<{ id: string; body: string; attempts: number }>;
+    const lease: Lease = { token: randomUUID(), owner, expiresAt: new Date(now + leaseMs).toISOString() };
+    return rows.map((r) => {
+      st.leaseOutbox.run(lease.token, owner, now + leaseMs, tenantId, r.id);
+      return { ...(JSON.parse(r.body) as OutboxRow), lease: { ...lease }, attempts: r.attempts + 1 };
+    });
+  });
+
+  /** Ack and release are all or nothing: every id is checked under the write lock before any changes. */
+  const settleOutboxTx = db.transaction((operation: 'ackOutbox' | 'releaseOutbox', tenantId: string, ids: string[], token: string) => {
+    const held = ids.filter((id) => st.heldOutbox.get(tenantId, id, token) !== undefined).length;
+    if (held !== ids.length) throw outboxLeaseLost(operation, held, ids.length);
+    const apply = operation === 'ackOutbox' ? st.ackOutbox : st.releaseOutbox;
+    for (const id of ids) apply.run(tenantId, id, token);
   });
 
   const parseAll = <T>(rows: unknown[]): T[] => rows.map((r) => JSON.parse((r as { body: string }).body) as T);
@@ -288,15 +312,32 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
       return guard('readOutbox', () => parseAll<OutboxRow>(st.readOutbox.all(tenantId, clampLimit(limit, 100))));
     },
 
-    async ackOutbox(tenantId, ids) {
-      guard('ackOutbox', () => db.transaction(() => {
-        for (const id of ids) st.ackOutbox.run(tenantId, id);
-      }).immediate());
+    async claimOutbox(tenantId, options) {
+      return guard('claimOutbox', () => {
+        checkClaimOptions('claimOutbox', options);
+        return claimOutboxTx.immediate(tenantId, options.now.getTime(), options.limit, options.leaseMs, options.owner);
+      });
+    },
+
+    async ackOutbox(tenantId, ids, token) {
+      guard('ackOutbox', () => {
+        const wanted = checkHeldIds('ackOutbox', ids, token);
+        if (wanted.length > 0) settleOutboxTx.immediate('ackOutbox', tenantId, wanted, token);
+      });
+    },
+
+    async releaseOutbox(tenantId, ids, token) {
+      guard('releaseOutbox', () => {
+        const wanted = checkHeldIds('releaseOutbox', ids, token);
+        if (wanted.length > 0) settleOutboxTx.immediate('releaseOutbox', tenantId, wanted, token);
+      });
     },
 
     async claimDueTimers(tenantId, options) {
-      return guard('claimDueTimers', () =>
-        claimTx.immediate(tenantId, options.now.getTime(), clampLimit(options.limit, 1), Math.max(1, options.leaseMs), options.owner));
+      return guard('claimDueTimers', () => {
+        checkClaimOptions('claimDueTimers', options);
+        return claimTx.immediate(tenantId, options.now.getTime(), options.limit, options.leaseMs, options.owner);
+      });
     },
 
     async completeTimer(tenantId, timerId, token) {
@@ -308,6 +349,16 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
     async releaseTimer(tenantId, timerId, token) {
       guard('releaseTimer', () => {
         if (st.release.run(tenantId, timerId, token).changes === 0) throw leaseLost('releaseTimer', timerId);
+      });
+    },
+
+    async renewTimerLease(tenantId, timerId, token, options) {
+      return guard('renewTimerLease', (): Lease => {
+        checkRenewOptions('renewTimerLease', options);
+        const expires = options.now.getTime() + options.leaseMs;
+        const row = st.renew.get(expires, tenantId, timerId, token) as { owner: string } | undefined;
+        if (row === undefined) throw leaseLost('renewTimerLease', timerId);
+        return { token, owner: row.owner, expiresAt: new Date(expires).toISOString() };
       });
     },
 

@@ -47,7 +47,7 @@ export interface StoreConformanceOptions {
   createEmpty?: () => Promise<EmptyStoreHandle>;
   /** Run only these suites (by the names in `CONFORMANCE_SUITES`). */
   only?: readonly ConformanceSuite[];
-  /** Lease length used by the lease-expiry tests, ms (default 1000). Raise it for slow remote databases. */
+  /** Lease length used by the lease-expiry tests (timers and outbox), ms (default 1000). Raise it for slow remote databases. */
   leaseMs?: number;
 }
 
@@ -58,7 +58,7 @@ export interface StoreConformanceOptions {
  * defineStoreConformance({ name: 'my-store', create, only: CONFORMANCE_SUITES.filter((s) => s !== 'engine') });
  */
 export const CONFORMANCE_SUITES = [
-  'basic CRUD', 'atomic commit and rollback', 'optimistic concurrency', 'idempotency', 'timers and leases', 'outbox',
+  'basic CRUD', 'atomic commit and rollback', 'optimistic concurrency', 'idempotency', 'timers and leases', 'outbox', 'outbox leases',
   'query and pagination', 'tenant isolation', 'migrations', 'engine',
 ] as const;
 /**
@@ -77,6 +77,11 @@ let tenantCounter = 0;
 const freshTenant = (): string => `kit-${process.pid}-${Date.now().toString(36)}-${++tenantCounter}`;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+/** Claim options every store must refuse with `VALIDATION` (merged over valid ones). */
+const BAD_CLAIMS: ReadonlyArray<Record<string, unknown>> = [
+  { limit: 0 }, { limit: 1001 }, { limit: 2.5 }, { leaseMs: 0 }, { leaseMs: -5 }, { leaseMs: Number.NaN }, { leaseMs: 1.5 }, { leaseMs: 2 ** 31 },
+  { owner: '' }, { owner: 'x'.repeat(201) }, { now: new Date('not a date') },
+];
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -420,6 +425,55 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       expect((await claim(t, 10, 60_000, 'w-2')).map((x) => x.id)).toEqual(['c-1:a']);
     });
 
+    it('renews a held lease: same token, not claimable when the first lease would have ended, completed with the same token', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      const [held] = await claim(t, 10, leaseMs);
+      const token = held?.lease.token ?? '';
+      const lease = await store().renewTimerLease(t, 'c-1:a', token, { now: new Date(), leaseMs: leaseMs * 5 });
+      expect(lease).toMatchObject({ token, owner: 'w-1' });
+      expect(Date.parse(lease.expiresAt)).toBeGreaterThan(Date.parse(held?.lease.expiresAt ?? ''));
+      await sleep(leaseMs + 250);
+      expect(await claim(t, 10, leaseMs, 'w-2')).toEqual([]);
+      await store().completeTimer(t, 'c-1:a', token);
+      expect(await store().timers(t, 'c-1')).toEqual([]);
+    });
+
+    it('refuses to renew a lease another worker took over, or an unknown timer (leaseLost), and leaves the holder as it was', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      const [stale] = await claim(t, 10, leaseMs);
+      await sleep(leaseMs + 250);
+      const [fresh] = await claim(t, 10, 60_000, 'w-2');
+      const renew = { now: new Date(), leaseMs: 60_000 };
+      expect(await rejectionOf(store().renewTimerLease(t, 'c-1:a', stale?.lease.token ?? '', renew))).toMatchObject({ code: 'STORE', details: { reason: 'leaseLost' } });
+      expect(await rejectionOf(store().renewTimerLease(t, 'nope', 'token', renew))).toMatchObject({ code: 'STORE', details: { reason: 'leaseLost' } });
+      expect(await claim(t, 10, 60_000, 'w-3')).toEqual([]);
+      await store().completeTimer(t, 'c-1:a', fresh?.lease.token ?? '');
+      expect(await store().timers(t, 'c-1')).toEqual([]);
+    });
+
+    it('rejects a malformed renewal with VALIDATION and leaves the lease as it was', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      const [held] = await claim(t, 10, leaseMs);
+      const token = held?.lease.token ?? '';
+      for (const bad of [{ leaseMs: 0 }, { leaseMs: -1 }, { leaseMs: 1.5 }, { leaseMs: Number.NaN }, { leaseMs: 2 ** 31 }, { now: new Date('not a date') }]) {
+        expect(await rejectionOf(store().renewTimerLease(t, 'c-1:a', token, { now: new Date(), leaseMs: 60_000, ...bad }))).toMatchObject({ code: 'VALIDATION' });
+      }
+      await sleep(leaseMs + 250);
+      expect((await claim(t, 10, 60_000, 'w-2')).map((x) => [x.id, x.attempts])).toEqual([['c-1:a', 2]]);
+    });
+
+    it('rejects malformed claim options with VALIDATION and claims nothing', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      for (const bad of BAD_CLAIMS) {
+        expect(await rejectionOf(store().claimDueTimers(t, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'w-1', ...bad }))).toMatchObject({ code: 'VALIDATION' });
+      }
+      expect((await claim(t)).map((x) => [x.id, x.attempts])).toEqual([['c-1:a', 1]]);
+    });
+
     it('re-arms a timer upserted again: new due time, no lease, the old token fenced out', async () => {
       const t = freshTenant();
       const head = await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
@@ -464,14 +518,164 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       expect(await store().readOutbox(t, 2)).toHaveLength(2);
     });
 
-    it('removes acknowledged rows only; unknown ids are ignored; the events stay in history', async () => {
+    it('removes acknowledged rows only; the events stay in history', async () => {
       const t = freshTenant();
       await seed(store(), t, 'c-1', { events: 3 });
-      await store().ackOutbox(t, ['c-1:1:0', 'c-1:1:2', 'no-such-row']);
+      const token = (await store().claimOutbox(t, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay-1' }))[0]?.lease.token ?? '';
+      await store().ackOutbox(t, ['c-1:1:0', 'c-1:1:2'], token);
       expect((await store().readOutbox(t)).map((r) => r.id)).toEqual(['c-1:1:1']);
       expect(await store().history(t, 'c-1')).toHaveLength(3);
-      await store().ackOutbox(t, []);
+      await store().ackOutbox(t, [], token);
       expect(await store().readOutbox(t)).toHaveLength(1);
+    });
+  });
+
+  suite('outbox leases', (store) => {
+    const claim = (tenantId: string, limit = 100, lease = 60_000, owner = 'relay-1') =>
+      store().claimOutbox(tenantId, { now: new Date(), limit, leaseMs: lease, owner });
+    const ids = (rows: ReadonlyArray<{ id: string }>) => rows.map((r) => r.id);
+    const leaseLost = { code: 'STORE', details: { reason: 'leaseLost' } };
+
+    it('claims unacknowledged rows oldest first, up to the limit, under one lease, with an attempt count', async () => {
+      const t = freshTenant();
+      const head = await seed(store(), t, 'c-1');
+      await advance(store(), head, { events: 2 });
+      await seed(store(), t, 'c-2');
+      const first = await claim(t, 3);
+      expect(ids(first)).toEqual(['c-1:1:0', 'c-1:2:0', 'c-1:2:1']);
+      expect(first[0]).toMatchObject({ tenantId: t, caseId: 'c-1', name: 'case:registered', attempts: 1, lease: { owner: 'relay-1' } });
+      expect(first[1]?.payload).toEqual((await store().history(t, 'c-1'))[1]);
+      expect(new Set(first.map((r) => r.lease.token)).size).toBe(1);
+      expect(Date.parse(first[0]?.lease.expiresAt ?? '')).toBeGreaterThan(Date.now() + 30_000);
+      expect(ids(await claim(t, 100, 60_000, 'relay-2'))).toEqual(['c-2:1:0']);
+      expect(await claim(t, 100, 60_000, 'relay-3')).toEqual([]);
+      // readOutbox is a look, not a claim: it lists every unacknowledged row, leased or not.
+      expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:0', 'c-1:2:0', 'c-1:2:1', 'c-2:1:0']);
+    });
+
+    it('never hands one row to two concurrent claimers while its lease lives', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 40 });
+      const batches = await Promise.all(Array.from({ length: 6 }, (_, i) => claim(t, 10, 60_000, `relay-${i}`)));
+      const all = ids(batches.flat());
+      expect(new Set(all).size).toBe(all.length);
+      // Six claims of ten cover the forty rows: a row skipped by one claimer was taken by another.
+      expect(all.length).toBe(40);
+      expect(await claim(t, 100, 60_000, 'relay-late')).toEqual([]);
+    });
+
+    it('makes a row claimable again when its lease runs out: same id and event, a new token, attempts + 1', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      const [first] = await claim(t, 10, leaseMs);
+      expect(await claim(t, 10, leaseMs, 'relay-2')).toEqual([]);
+      await sleep(leaseMs + 250);
+      const [second] = await claim(t, 10, 60_000, 'relay-2');
+      expect(second).toMatchObject({ id: 'c-1:1:0', attempts: 2, lease: { owner: 'relay-2' } });
+      expect(second?.payload).toEqual(first?.payload);
+      expect(second?.lease.token).not.toBe(first?.lease.token);
+    });
+
+    it('refuses a stale ack or release (leaseLost) once another relay holds the row, and changes nothing', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 2 });
+      const stale = await claim(t, 10, leaseMs);
+      await sleep(leaseMs + 250);
+      const fresh = await claim(t, 10, 60_000, 'relay-2');
+      expect(ids(fresh)).toEqual(['c-1:1:0', 'c-1:1:1']);
+      const old = stale[0]?.lease.token ?? '';
+      expect(await rejectionOf(store().ackOutbox(t, ['c-1:1:0'], old))).toMatchObject(leaseLost);
+      expect(await rejectionOf(store().releaseOutbox(t, ['c-1:1:0'], old))).toMatchObject(leaseLost);
+      expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:0', 'c-1:1:1']);
+      expect(await claim(t, 10, 60_000, 'relay-3')).toEqual([]);
+      await store().ackOutbox(t, ['c-1:1:0', 'c-1:1:1'], fresh[0]?.lease.token ?? '');
+      expect(await store().readOutbox(t)).toEqual([]);
+      expect(await store().history(t, 'c-1')).toHaveLength(2);
+    });
+
+    it('accepts the ack of a lease that ran out while no other relay claimed the row', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      const [held] = await claim(t, 10, leaseMs);
+      await sleep(leaseMs + 250);
+      await store().ackOutbox(t, ['c-1:1:0'], held?.lease.token ?? '');
+      expect(await store().readOutbox(t)).toEqual([]);
+    });
+
+    it('acks all or nothing: one id the token does not hold (another relay’s, unknown, already acked) and no row goes', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 2 });
+      await seed(store(), t, 'c-2');
+      const token = (await claim(t, 2))[0]?.lease.token ?? '';
+      expect(ids(await claim(t, 10, 60_000, 'relay-2'))).toEqual(['c-2:1:0']);
+      for (const list of [['c-1:1:0', 'c-2:1:0'], ['c-1:1:0', 'no-such-row']]) {
+        expect(await rejectionOf(store().ackOutbox(t, list, token))).toMatchObject(leaseLost);
+        expect(await rejectionOf(store().releaseOutbox(t, list, token))).toMatchObject(leaseLost);
+      }
+      expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:0', 'c-1:1:1', 'c-2:1:0']);
+      await store().ackOutbox(t, ['c-1:1:1', 'c-1:1:1'], token);
+      await store().ackOutbox(t, [], token);
+      expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:0', 'c-2:1:0']);
+      expect(await rejectionOf(store().ackOutbox(t, ['c-1:1:1'], token))).toMatchObject(leaseLost);
+      expect(await claim(t, 10, 60_000, 'relay-3')).toEqual([]);
+    });
+
+    it('gives released rows back at once to the next claimer, oldest first', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 3 });
+      const token = (await claim(t, 3))[0]?.lease.token ?? '';
+      await store().releaseOutbox(t, ['c-1:1:2', 'c-1:1:1'], token);
+      expect((await claim(t, 10, 60_000, 'relay-2')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:1', 2], ['c-1:1:2', 2]]);
+      await store().ackOutbox(t, ['c-1:1:0'], token);
+      expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:1', 'c-1:1:2']);
+    });
+
+    it('rejects malformed claims, acks and releases with VALIDATION and changes nothing', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      for (const bad of BAD_CLAIMS) {
+        expect(await rejectionOf(store().claimOutbox(t, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay-1', ...bad }))).toMatchObject({ code: 'VALIDATION' });
+      }
+      const [held] = await claim(t);
+      expect(held?.attempts).toBe(1);
+      expect(await rejectionOf(store().ackOutbox(t, ['c-1:1:0'], ''))).toMatchObject({ code: 'VALIDATION' });
+      expect(await rejectionOf(store().releaseOutbox(t, ['c-1:1:0'], ''))).toMatchObject({ code: 'VALIDATION' });
+      expect(await rejectionOf(store().ackOutbox(t, Array.from({ length: 1001 }, (_, i) => `x-${i}`), held?.lease.token ?? ''))).toMatchObject({ code: 'VALIDATION' });
+      expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:0']);
+      expect(await claim(t, 10, 60_000, 'relay-2')).toEqual([]);
+    });
+
+    it('keeps tenants apart: a claim returns only its tenant’s rows, and acks and releases never reach another tenant', async () => {
+      const [a, b] = [freshTenant(), freshTenant()];
+      await seed(store(), a, 'c-1');
+      await seed(store(), b, 'c-1');
+      const inA = await claim(a);
+      expect(inA.map((r) => [r.tenantId, r.id])).toEqual([[a, 'c-1:1:0']]);
+      const token = inA[0]?.lease.token ?? '';
+      expect(await rejectionOf(store().ackOutbox(b, ['c-1:1:0'], token))).toMatchObject(leaseLost);
+      expect(await rejectionOf(store().releaseOutbox(b, ['c-1:1:0'], token))).toMatchObject(leaseLost);
+      expect((await claim(b)).map((r) => [r.tenantId, r.id])).toEqual([[b, 'c-1:1:0']]);
+      expect(ids(await store().readOutbox(a))).toEqual(['c-1:1:0']);
+      expect(await claim(a, 10, 60_000, 'relay-2')).toEqual([]);
+    });
+
+    it('reads "now" from the database: ClaimOptions.now far in the future does not free a live lease', async (ctx) => {
+      requireCapability(ctx, store(), 'serverTime', true);
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      await claim(t);
+      expect(await store().claimOutbox(t, { now: new Date('2100-01-01T00:00:00Z'), limit: 10, leaseMs: 1000, owner: 'relay-2' })).toEqual([]);
+    });
+
+    it('uses ClaimOptions.now as "now": a lease is free once now reaches its end', async (ctx) => {
+      requireCapability(ctx, store(), 'serverTime', false);
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      const at = Date.now();
+      const [held] = await store().claimOutbox(t, { now: new Date(at), limit: 10, leaseMs: 60_000, owner: 'relay-1' });
+      expect(held?.lease.expiresAt).toBe(new Date(at + 60_000).toISOString());
+      expect(await store().claimOutbox(t, { now: new Date(at + 59_999), limit: 10, leaseMs: 1000, owner: 'relay-2' })).toEqual([]);
+      expect(ids(await store().claimOutbox(t, { now: new Date(at + 60_000), limit: 10, leaseMs: 1000, owner: 'relay-2' }))).toEqual(['c-1:1:0']);
     });
   });
 
@@ -555,13 +759,16 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       expect(await store().claimDueTimers(b, { now: new Date(), limit: 10, leaseMs: 1000, owner: 'w' })).toEqual([]);
     });
 
-    it('never reads or writes another tenant through acks, completions and claims', async () => {
+    it('never reads or writes another tenant through acks, completions, renewals and claims', async () => {
       const [a, b] = [freshTenant(), freshTenant()];
       await seed(store(), a, 'c-1', { timers: [{ id: 'c-1:t', kind: 'k', dueAt: iso(-1000) }] });
-      await store().ackOutbox(b, ['c-1:1:0']);
+      const [row] = await store().claimOutbox(a, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay' });
+      expect(await store().claimOutbox(b, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay' })).toEqual([]);
+      expect(await rejectionOf(store().ackOutbox(b, ['c-1:1:0'], row?.lease.token ?? ''))).toMatchObject({ code: 'STORE' });
       expect(await store().readOutbox(a)).toHaveLength(1);
       const [held] = await store().claimDueTimers(a, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'w' });
       expect(await rejectionOf(store().completeTimer(b, 'c-1:t', held?.lease.token ?? ''))).toMatchObject({ code: 'STORE' });
+      expect(await rejectionOf(store().renewTimerLease(b, 'c-1:t', held?.lease.token ?? '', { now: new Date(), leaseMs: 1000 }))).toMatchObject({ code: 'STORE' });
       expect(await store().timers(a, 'c-1')).toHaveLength(1);
     });
 

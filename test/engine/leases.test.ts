@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createEngine, isJiaobanError, memoryStore, type CaseStore, type Engine, type EngineEvent, type EngineEventOf, type StoredEvent,
+} from '../../src/index.js';
+import { SimulatedClock } from '../../src/testing/index.js';
+import { A, LEAD, TENANT, dispatchCmd, registration } from './_helpers.js';
+
+/** The conclusion deadline of a general case accepted Mon 2 Mar 2026 09:30 Beijing (see sla.test.ts). */
+const DUE = '2026-03-05T09:30:00.000Z';
+const LEASE = 60_000;
+
+/** `n` signed cases whose conclusion clock falls due at `DUE`, each with one timer row. */
+async function signedCases(engine: Engine, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const { case: c } = await engine.register(registration('general'), { actor: A.intake });
+    await engine.execute(c.id, { type: 'accept' }, { actor: A.intake });
+    await engine.execute(c.id, dispatchCmd([]), { actor: A.dispatcher });
+    await engine.execute(c.id, { type: 'sign', unitId: LEAD, ownerId: 'p-lead-handler' }, { actor: A.leadLiaison });
+    ids.push(c.id);
+  }
+  return ids;
+}
+
+/** A store whose `commit` runs `after` once it has committed (a slow or stalled node, in simulated time). */
+function hooked(inner: CaseStore, after: () => Promise<void>): CaseStore & { renewals: string[] } {
+  const renewals: string[] = [];
+  return {
+    ...inner,
+    renewals,
+    async commit(batch) {
+      await inner.commit(batch);
+      await after();
+    },
+    async renewTimerLease(tenantId, timerId, token, options) {
+      try {
+        const lease = await inner.renewTimerLease(tenantId, timerId, token, options);
+        renewals.push(`${timerId}:renewed`);
+        return lease;
+      } catch (error) {
+        renewals.push(`${timerId}:${isJiaobanError(error, 'STORE') ? error.details.reason : 'error'}`);
+        throw error;
+      }
+    },
+  };
+}
+
+const breaches = (events: readonly EngineEvent[] | readonly StoredEvent[]) =>
+  events.filter((e) => e.name === 'sla:breached' && (e as EngineEventOf<'sla:breached'>).data.clockKey === 'conclusion').map((e) => e.caseId).sort();
+
+describe('engine.tick and timer leases', () => {
+  it('renews what a slow batch still holds once half the lease has passed, so another node cannot take it', async () => {
+    const clock = new SimulatedClock('2026-03-02T01:30:00Z');
+    const inner = memoryStore();
+    let ticking = false;
+    const seenByOther: string[][] = [];
+    const store = hooked(inner, async () => {
+      if (!ticking) return;
+      // Each case of the batch takes 40 s; after each, another node tries to claim what is free.
+      clock.advance({ minutes: 40 / 60 });
+      const other = await inner.claimDueTimers(TENANT, { now: clock.now(), limit: 100, leaseMs: LEASE, owner: 'other' });
+      seenByOther.push(other.map((t) => t.caseId));
+    });
+    let n = 0;
+    const engine = createEngine({ store, clock, timerLeaseMs: LEASE, ids: { caseId: () => `c-${++n}` } });
+    const ids = await signedCases(engine, 3);
+    clock.set(DUE);
+    ticking = true;
+    const r = await engine.tick({ tenantId: TENANT, now: new Date(DUE) });
+    ticking = false;
+    expect(r.casesProcessed).toBe(3);
+    expect(breaches(r.events)).toEqual(ids);
+    // At 40 s the tick renewed cases 2 and 3 to 100 s, so the other node found nothing at 80 s; without
+    // the renewal, case 3's lease would have ended at 60 s and the other node would have taken it.
+    expect(store.renewals.map((x) => `${x.split(':')[0]} ${x.split(':').pop()}`)).toEqual(['c-2 renewed', 'c-3 renewed', 'c-3 renewed']);
+    expect(seenByOther).toEqual([[], [], []]);
+  });
+
+  it('skips the timers another node took while this one stalled past its lease; every effect happens once', async () => {
+    const clock = new SimulatedClock('2026-03-02T01:30:00Z');
+    const inner = memoryStore();
+    let n = 0;
+    const ids = await signedCases(createEngine({ store: inner, clock, ids: { caseId: () => `c-${++n}` } }), 3);
+    clock.set(DUE);
+    const other = createEngine({ store: inner, clock, timerLeaseMs: LEASE });
+    let stalled = false;
+    let otherResult: Awaited<ReturnType<Engine['tick']>> | null = null;
+    const store = hooked(inner, async () => {
+      if (stalled) return;
+      stalled = true;
+      // A 70 s pause after the first commit (a GC pause, a frozen VM): the lease ran out, the other node ticks.
+      clock.advance({ minutes: 70 / 60 });
+      otherResult = await other.tick({ tenantId: TENANT, now: clock.now() });
+    });
+    const slow = createEngine({ store, clock, timerLeaseMs: LEASE });
+    const r = await slow.tick({ tenantId: TENANT, now: new Date(DUE) });
+    const o = otherResult as unknown as Awaited<ReturnType<Engine['tick']>>;
+    expect(r.casesProcessed).toBe(1);
+    expect(o.casesProcessed).toBe(2);
+    expect(store.renewals.filter((x) => x.endsWith(':leaseLost'))).toHaveLength(2);
+    expect(breaches([...r.events, ...o.events])).toEqual(ids);
+    const stored = (await Promise.all(ids.map((id) => inner.history(TENANT, id)))).flat();
+    expect(breaches(stored)).toEqual(ids);
+    // Nothing is left claimed: every case's timer is re-armed for its next step, unleased.
+    expect((await Promise.all(ids.map((id) => inner.timers(TENANT, id)))).every((t) => t.length === 1)).toBe(true);
+  });
+
+  it('gives back a timer the database clock found due before the tick’s own instant, instead of dropping it', async () => {
+    const clock = new SimulatedClock('2026-03-02T01:30:00Z');
+    const inner = memoryStore();
+    let n = 0;
+    const [id] = await signedCases(createEngine({ store: inner, clock, ids: { caseId: () => `c-${++n}` } }), 1);
+    // A database whose clock is 5 s ahead of the tick's `now` (or the time between reading `now` and
+    // the claim): it hands out a timer that is not due yet at the instant the tick evaluates.
+    const serverAhead: CaseStore = { ...inner, claimDueTimers: (t, o) => inner.claimDueTimers(t, { ...o, now: new Date(o.now.getTime() + 5000) }) };
+    const engine = createEngine({ store: serverAhead, clock });
+    const [timer] = await inner.timers(TENANT, id as string);
+    const dueAt = Date.parse(timer?.dueAt ?? '');
+    const early = await engine.tick({ tenantId: TENANT, now: new Date(dueAt - 1000) });
+    expect(early.timersClaimed).toBe(1);
+    expect(early.events).toEqual([]);
+    expect(await inner.timers(TENANT, id as string)).toEqual([timer]);
+    const due = await engine.tick({ tenantId: TENANT, now: new Date(dueAt) });
+    expect(due.events.map((e) => e.name)).toContain('sla:warned');
+  });
+
+  it('refuses a malformed timer lease with VALIDATION', () => {
+    for (const timerLeaseMs of [0, 99, 1.5, Number.NaN, 2 ** 31]) {
+      let error: unknown = null;
+      try {
+        createEngine({ timerLeaseMs });
+      } catch (e) {
+        error = e;
+      }
+      expect(isJiaobanError(error, 'VALIDATION')).toBe(true);
+    }
+  });
+});
+
+describe('engine.relay and outbox leases', () => {
+  async function withEvents(clock = new SimulatedClock('2026-03-02T01:30:00Z')) {
+    const store = memoryStore();
+    let n = 0;
+    const engine = createEngine({ store, clock, ids: { caseId: () => `c-${++n}` } });
+    await signedCases(engine, 3);
+    const total = (await store.readOutbox(TENANT, 1000)).length;
+    return { store, engine, clock, total };
+  }
+
+  it('two relays at once deliver every event exactly once while their leases live', async () => {
+    const { store, engine, total } = await withEvents();
+    const seen: string[] = [];
+    const handler = async (e: StoredEvent) => {
+      seen.push(e.eventId);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    const [a, b] = await Promise.all([
+      engine.relay({ tenantId: TENANT, handler, batchSize: 2, workerId: 'relay-a' }),
+      engine.relay({ tenantId: TENANT, handler, batchSize: 2, workerId: 'relay-b' }),
+    ]);
+    expect(a.delivered).toBeGreaterThan(0);
+    expect(b.delivered).toBeGreaterThan(0);
+    expect(a.delivered + b.delivered).toBe(total);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(total);
+    expect(await store.readOutbox(TENANT)).toEqual([]);
+  });
+
+  it('a relay whose lease ran out leaves its rows to the relay that took them: same ids, nothing lost, no second copy of the rest', async () => {
+    const { store, engine, clock, total } = await withEvents();
+    const first: string[] = [];
+    const second: string[] = [];
+    let late = { delivered: -1 };
+    const r = await engine.relay({
+      tenantId: TENANT, batchSize: 5, leaseMs: 1000, workerId: 'slow',
+      handler: async (e) => {
+        first.push(e.eventId);
+        if (first.length > 1) return;
+        // The handler hangs past the lease; meanwhile another relay claims and delivers everything.
+        clock.advance({ minutes: 1 });
+        late = await engine.relay({ tenantId: TENANT, handler: (x) => void second.push(x.eventId), workerId: 'fresh' });
+      },
+    });
+    expect(late.delivered).toBe(total);
+    expect(second).toHaveLength(total);
+    expect(first).toHaveLength(1);
+    expect(second).toContain(first[0]);
+    expect(r.delivered).toBe(0);
+    expect(await store.readOutbox(TENANT)).toEqual([]);
+  });
+
+  it('gives a failed batch back at once: the next relay redelivers from the failed event, same id', async () => {
+    const { engine, total } = await withEvents();
+    const boom = new Error('downstream down');
+    const failed: string[] = [];
+    let calls = 0;
+    await expect(engine.relay({
+      tenantId: TENANT, batchSize: 4, handler: (e) => {
+        if (++calls === 2) {
+          failed.push(e.eventId);
+          throw boom;
+        }
+      },
+    })).rejects.toBe(boom);
+    const again: string[] = [];
+    expect(await engine.relay({ tenantId: TENANT, handler: (e) => void again.push(e.eventId) })).toEqual({ delivered: total - 1 });
+    expect(again[0]).toBe(failed[0]);
+  });
+
+  it('rejects malformed relay options with VALIDATION and claims nothing', async () => {
+    const { store, engine, total } = await withEvents();
+    const handler = () => undefined;
+    const bad: unknown[] = [
+      { tenantId: '', handler }, { tenantId: TENANT, handler: 'publish' }, { tenantId: TENANT, handler, batchSize: 0 },
+      { tenantId: TENANT, handler, batchSize: 1001 }, { tenantId: TENANT, handler, leaseMs: 0 }, { tenantId: TENANT, handler, leaseMs: 1.5 },
+      { tenantId: TENANT, handler, workerId: '' }, { tenantId: TENANT, handler, extra: true },
+    ];
+    for (const options of bad) {
+      const error = await engine.relay(options as Parameters<Engine['relay']>[0]).then(() => null, (e: unknown) => e);
+      expect(isJiaobanError(error, 'VALIDATION')).toBe(true);
+    }
+    const rows = await store.claimOutbox(TENANT, { now: new Date(), limit: 1000, leaseMs: LEASE, owner: 'check' });
+    expect(rows).toHaveLength(total);
+    expect(rows.every((x) => x.attempts === 1)).toBe(true);
+  });
+});
