@@ -23,7 +23,7 @@ export type { AuditVerification } from './engine/audit.js';
 export { COMMAND_EVENTS, ENGINE_EVENT_NAMES } from './engine/events.js';
 export type {
   EngineEvent, EngineEventBase, EngineEventData, EngineEventMap, EngineEventName, EngineEventOf, FollowUpRecordedData, RegisteredData,
-  SlaCalendarGapData, SlaEscalatedData, SlaLevelData,
+  SlaCalendarGapData, SlaEscalatedData, SlaLevelData, TierChangedData,
 } from './engine/events.js';
 export { DEFAULT_PERMISSIONS, ROLES, authorize } from './engine/permissions.js';
 export type {
@@ -43,8 +43,8 @@ export type { TierDefinition, TierMachine } from './machines/tier-definitions.js
 export { memoryStore, GENESIS_HASH } from './store/memory-store.js';
 export type { MemoryStoreOptions } from './store/memory-store.js';
 export type {
-  AuditEntry, CaseQueryFilter, CaseStore, ClaimedTimer, ClaimOptions, CommitBatch, IdempotencyRecord, OutboxRow, Page, PageOptions,
-  StoredCase, StoredEvent, TimerRow,
+  AuditEntry, CaseQueryFilter, CaseStore, ClaimedOutboxRow, ClaimedTimer, ClaimOptions, CommitBatch, IdempotencyRecord, Lease, OutboxRow, Page,
+  PageOptions, RenewOptions, StoredCase, StoredEvent, TimerRow,
 } from './store/case-store.js';
 // SLA clocks: policies, defaults and the pure clock algebra.
 export * from './sla/index.js';

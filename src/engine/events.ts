@@ -21,6 +21,7 @@ export const COMMAND_EVENTS = {
   decline: 'case:declined',
   answerDirectly: 'case:answeredDirectly',
   acceptAndDispatch: 'case:dispatched',
+  changeTier: 'case:tierChanged',
   dispatch: 'case:dispatched',
   sign: 'assignment:signed',
   requestReturn: 'return:requested',
@@ -150,7 +151,21 @@ export interface FollowUpRecordedData {
 }
 
 /**
- * The `data` of every event, by name. For command events it is the command without its `type`.
+ * 改变办理类别: the case moved from one tier to another. The event's own `tier` is already the new
+ * one; the SLA clocks recomputed in the same commit follow as `sla:*` events.
+ *
+ * @example
+ * engine.on('case:tierChanged', (e) => console.log(`${e.data.from} → ${e.data.to}: ${e.data.reason}`));
+ */
+export interface TierChangedData {
+  from: Tier;
+  to: Tier;
+  reason: string;
+}
+
+/**
+ * The `data` of every event, by name. For command events it is the command without its `type`
+ * (but `case:tierChanged`, which names both tiers).
  *
  * @example
  * const data: EngineEventData['supervision:raised'] = { level: 'yellow' };
@@ -164,8 +179,9 @@ export type EngineEventData = {
   'sla:escalated': SlaEscalatedData;
   'sla:calendarGap': SlaCalendarGapData;
   'followUp:recorded': FollowUpRecordedData;
+  'case:tierChanged': TierChangedData;
 } & {
-  [K in CommandType as CommandEvents[K]]: Omit<CommandOf<K>, 'type'>;
+  [K in Exclude<CommandType, 'changeTier'> as CommandEvents[K]]: Omit<CommandOf<K>, 'type'>;
 };
 
 /**

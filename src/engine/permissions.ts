@@ -84,6 +84,9 @@ export const DEFAULT_PERMISSIONS: PermissionTable = Object.freeze({
   decline: ['intake', 'dutyChief'],
   answerDirectly: ['intake'],
   acceptAndDispatch: ['intake', 'dispatcher', 'dutyChief'],
+  // 改变办理类别 re-reads the case against the 派单目录 and moves every deadline: the dispatcher's
+  // (分办/预审) and the duty chief's call, not intake's (which picked the tier at registration).
+  changeTier: ['dispatcher', 'dutyChief'],
   dispatch: ['dispatcher', 'dutyChief'],
   sign: ['liaison', 'handler', 'unitLeader', 'cooperatingUnit'],
   requestReturn: LEAD_DESK,

@@ -55,6 +55,16 @@ const cooperation = {
   deemConsent: { guard: 'mayDeemConsent', actions: 'recordOpinion' },
 } as const;
 
+/**
+ * 改变办理类别: only while the case is the centre's alone (待受理, 待派遣). There every tier's machine
+ * has the same states, the same transitions but `acceptAndDispatch`, and the same context shape; no
+ * unit holds an active assignment and a complex case is at `planning` (an approved 退单 resets it), so
+ * the snapshot maps onto the new tier's machine without loss. After dispatch a unit holds the case
+ * under its tier (its sign clock, and once signed the handling or the complex plan phases): the centre
+ * takes it back first (an approved 退单 returns it to 待派遣).
+ */
+const reclassify = { changeTier: { guard: 'tierDiffers', actions: 'recordTierChange' } } as const;
+
 const dispatchTo = (target: string) => ({ target, guard: 'dispatchIsValid', actions: 'recordDispatch' }) as const;
 
 /** Builds the machine of one tier. */
@@ -133,6 +143,7 @@ export function buildTierMachine(tier: Tier) {
       pendingAcceptance: {
         on: {
           ...overlays,
+          ...reclassify,
           accept: { target: 'pendingDispatch' },
           decline: { target: 'declined', actions: 'recordDecline' },
           answerDirectly: { target: 'pendingEvaluation', actions: 'recordDirectAnswer' },
@@ -140,7 +151,7 @@ export function buildTierMachine(tier: Tier) {
         },
       },
       declined: { on: { archive: { target: 'archived' } } },
-      pendingDispatch: { on: { ...overlays, dispatch: dispatchTo('pendingSign') } },
+      pendingDispatch: { on: { ...overlays, ...reclassify, dispatch: dispatchTo('pendingSign') } },
       pendingSign: {
         on: {
           ...overlays,

@@ -117,6 +117,8 @@ export const caseSetup = setup({
     dissatisfiedWithUnit: ({ context }) => isDissatisfied(context.evaluation?.result) && leadOf(context) !== undefined,
     dissatisfiedWithDirectAnswer: ({ context }) => isDissatisfied(context.evaluation?.result) && leadOf(context) === undefined,
     appealUpheld: rule('decideAppeal', (_ctx, e) => e.upheld),
+    /** 改变办理类别 to the tier the case already has changes nothing, so it is refused. */
+    tierDiffers: rule('changeTier', (ctx, e) => e.tier !== ctx.tier),
     inPhase: ({ context }, params: { phase: ComplexPhase }) => context.phase === params.phase,
     reviewIsOpen: rule('review', (ctx, e) => ctx.plan !== null && ctx.plan.reviews[e.aspect] === undefined),
     reviewFails: rule('review', (ctx, e) => ctx.plan !== null && ctx.plan.reviews[e.aspect] === undefined && !e.passed),
@@ -301,6 +303,12 @@ export const caseSetup = setup({
       },
     }))),
     recordCountersign: assign(step('countersign', (ctx, e) => ({ plan: withCountersign(ctx, e).plan }))),
+    /**
+     * 改变办理类别. The context keeps every field; only the tier and the complex phase follow: a case
+     * that becomes complex will start handling in `planning`, a flat tier has no phase. The engine
+     * moves the case to the new tier's machine after this transition (src/engine/change-tier.ts).
+     */
+    recordTierChange: assign(step('changeTier', (_ctx, e) => ({ tier: e.tier, phase: e.tier === 'complex' ? 'planning' : null }))),
     enterPhase: assign((_args, params: { phase: ComplexPhase }) => ({ phase: params.phase })),
   },
 });

@@ -183,6 +183,15 @@ export const AnswerDirectlySchema = cmd('answerDirectly', { answer: text(5000) }
  * AcceptAndDispatchSchema.parse({ type: 'acceptAndDispatch', lead: { unitId: 'u-gas', duty: '立即处置' } });
  */
 export const AcceptAndDispatchSchema = cmd('acceptAndDispatch', { ...dispatchFields, note });
+/**
+ * 改变办理类别: the centre moves the case to another tier (升级为复杂协同类, 降为一般办理类…), with
+ * the reason. Only before any unit holds the case (待受理, 待派遣); the SLA clocks are recomputed
+ * from the case's original registration and acceptance under the new tier's limits.
+ *
+ * @example
+ * ChangeTierSchema.parse({ type: 'changeTier', tier: 'complex', reason: '涉及水务、住建、街道三个部门' });
+ */
+export const ChangeTierSchema = cmd('changeTier', { tier: TierSchema, reason: text(2000) });
 // Dispatch
 /**
  * 派单: one lead unit (主办) and any cooperating units (协办), each with a duty.
@@ -511,7 +520,7 @@ export const StartImplementationSchema = cmd('startImplementation', { note });
  * //=> { type: 'sign', unitId: 'u-water', ownerId: 'p-li' }
  */
 export const CommandSchema = z.discriminatedUnion('type', [
-  AcceptSchema, DeclineSchema, AnswerDirectlySchema, AcceptAndDispatchSchema,
+  AcceptSchema, DeclineSchema, AnswerDirectlySchema, AcceptAndDispatchSchema, ChangeTierSchema,
   DispatchSchema, SignSchema, RequestReturnSchema, ApproveReturnSchema, RejectReturnSchema,
   RedispatchSchema, TransferSchema, AddUnitSchema,
   SubmitOpinionSchema, DeemConsentSchema, ContactRequesterSchema, ReportProgressSchema, ReportFirstFeedbackSchema,

@@ -9,6 +9,8 @@ const plan: CommandInput = {
 };
 
 const toPendingDispatch: Step[] = [[{ type: 'accept' }, 'intake']];
+/** 升级为复杂协同类 before dispatch, then the complex tier's own life. */
+const toUpgraded: Step[] = [...toPendingDispatch, [{ type: 'changeTier', tier: 'complex', reason: '涉及多个部门' }, 'dispatcher']];
 const toPendingSign: Step[] = [...toPendingDispatch, [dispatchCmd([COOP]), 'dispatcher']];
 const toInProgress: Step[] = [...toPendingSign, [{ type: 'sign', unitId: LEAD, ownerId: 'p-lead-handler' }, 'leadLiaison']];
 const toInProgressSolo: Step[] = [...toPendingDispatch, [dispatchCmd([]), 'dispatcher'], [{ type: 'sign', unitId: LEAD, ownerId: 'p-lead-handler' }, 'leadLiaison']];
@@ -29,6 +31,12 @@ export const SCENARIOS = {
   pendingAcceptance: { tier: 'general', steps: [] },
   immediatePendingAcceptance: { tier: 'immediate', steps: [] },
   pendingDispatch: { tier: 'general', steps: toPendingDispatch },
+  complexPendingDispatch: { tier: 'complex', steps: toPendingDispatch },
+  upgradedPendingDispatch: { tier: 'general', steps: toUpgraded },
+  upgradedPlanning: {
+    tier: 'general',
+    steps: [...toUpgraded, [dispatchCmd([COOP]), 'dispatcher'], [{ type: 'sign', unitId: LEAD, ownerId: 'p-lead-handler' }, 'leadLiaison']],
+  },
   pendingSign: { tier: 'general', steps: toPendingSign },
   inProgress: { tier: 'general', steps: toInProgress },
   inProgressSolo: { tier: 'general', steps: toInProgressSolo },

@@ -11,6 +11,7 @@ const SAMPLES: Record<CommandType, CommandInput> = {
   decline: { type: 'decline', reason: 'other', explanation: 'x' },
   answerDirectly: { type: 'answerDirectly', answer: 'x' },
   acceptAndDispatch: { type: 'acceptAndDispatch', lead: { unitId: OTHER, duty: 'x' } },
+  changeTier: { type: 'changeTier', tier: 'complex', reason: 'x' },
   dispatch: { type: 'dispatch', lead: { unitId: COOP2, duty: 'x' } },
   sign: { type: 'sign', unitId: COOP, ownerId: 'p-x' },
   requestReturn: { type: 'requestReturn', reason: 'other', explanation: 'x' },
@@ -62,9 +63,13 @@ const HANDLING: CommandType[] = [
 
 /** What each state accepts (with the samples above); everything else must be INVALID_TRANSITION. */
 const VALID: ReadonlyArray<readonly [ScenarioName, CommandType[]]> = [
-  ['pendingAcceptance', [...OPEN, 'accept', 'decline', 'answerDirectly']],
-  ['immediatePendingAcceptance', [...OPEN, 'accept', 'decline', 'answerDirectly', 'acceptAndDispatch']],
-  ['pendingDispatch', [...OPEN, 'dispatch']],
+  ['pendingAcceptance', [...OPEN, 'accept', 'decline', 'answerDirectly', 'changeTier']],
+  ['immediatePendingAcceptance', [...OPEN, 'accept', 'decline', 'answerDirectly', 'acceptAndDispatch', 'changeTier']],
+  ['pendingDispatch', [...OPEN, 'dispatch', 'changeTier']],
+  // Already complex: the sample's change to `complex` is no change, refused by its guard.
+  ['complexPendingDispatch', [...OPEN, 'dispatch']],
+  ['upgradedPendingDispatch', [...OPEN, 'dispatch']],
+  ['upgradedPlanning', [...HANDLING, 'submitPlan']],
   ['pendingSign', [...OPEN, 'sign', 'requestReturn', 'redispatch', 'addUnit', 'deemConsent']],
   ['inProgress', HANDLING],
   ['immediateInProgress', [...HANDLING, 'reportFirstFeedback']],

@@ -10,7 +10,8 @@ import { A, COOP, COOP2, LEAD, OTHER, actor, dump, harness, registration, replyC
  * - once a lead unit has signed (and until the case goes back to dispatch), exactly one active lead
  *   assignment and one primary owner, and they agree;
  * - an archived case never changes again; a rejected command changes nothing;
- * - counters never go down; supervision only goes up unless it was cancelled.
+ * - counters never go down; supervision only goes up unless it was cancelled;
+ * - the case runs on the machine of its (possibly changed) tier.
  */
 
 const ROOT = actor('p-root', [...ROLES], [LEAD, COOP, COOP2, OTHER]);
@@ -28,6 +29,8 @@ const CONSTANTS: CommandInput[] = [
     { type: 'reportFirstFeedback', summary: 's' }, { type: 'contactRequester', method: 'phone', reached: true },
     { type: 'cancel', reason: 'duplicate' }, { type: 'answerDirectly', answer: 'a' }, { type: 'decline', reason: 'other', explanation: 'e' },
     replyCmd,
+    { type: 'changeTier', tier: 'immediate', reason: 'r' }, { type: 'changeTier', tier: 'general', reason: 'r' },
+    { type: 'changeTier', tier: 'complex', reason: 'r' },
   { type: 'submitPlan', solution: 's', workPlan: 'w', deliverables: ['d'], proposedCloseDate: '2026-06-30', feedbackCadenceDays: 7 },
 ];
 
@@ -114,7 +117,7 @@ describe('model: random command sequences', () => {
           }
           expect(model.archived).toBe(false);
           model.accepted += 1;
-          const reached = `${tier}:${(outcome as CommandResult).case.state}`;
+          const reached = `${(outcome as CommandResult).case.tier}:${(outcome as CommandResult).case.state}`;
           STATS.set(reached, (STATS.get(reached) ?? 0) + 1);
           // Urges come from the command and from SLA escalations (system urges in the same commit).
           model.urges += (outcome as CommandResult).events.filter((e) => e.name === 'case:urged').length;
@@ -125,6 +128,8 @@ describe('model: random command sequences', () => {
           for (const k of ['redo', 'return', 'transfer', 'urge'] as const) expect(v.counters[k]).toBeGreaterThanOrEqual(prev.counters[k]);
           if (command.type !== 'cancelSupervision') expect(RANK[v.supervision.level]).toBeGreaterThanOrEqual(RANK[prev.supervision.level]);
           checkOwnership(v);
+          // A change of tier (改变办理类别) moves the case to that tier's machine.
+          expect(v.machine.id).toBe(`jiaoban.${v.tier}`);
           prev = v;
         }
         const audit = await h.engine.audit(c.id, read);

@@ -17,6 +17,7 @@ const TABLE: ReadonlyArray<readonly [CommandInput, ScenarioName, ActorKey[]]> = 
   [{ type: 'decline', reason: 'petition', explanation: '信访事项' }, 'pendingAcceptance', ['intake', 'dutyChief']],
   [{ type: 'answerDirectly', answer: '答复' }, 'pendingAcceptance', ['intake']],
   [{ type: 'acceptAndDispatch', lead: { unitId: LEAD, duty: 'x' } }, 'immediatePendingAcceptance', ['intake', 'dispatcher', 'dutyChief']],
+  [{ type: 'changeTier', tier: 'complex', reason: 'x' }, 'pendingDispatch', ['dispatcher', 'dutyChief']],
   [{ type: 'dispatch', lead: { unitId: LEAD, duty: 'x' } }, 'pendingDispatch', ['dispatcher', 'dutyChief']],
   [{ type: 'sign', unitId: LEAD, ownerId: 'p-x' }, 'pendingSign', LEAD_DESK],
   [{ type: 'sign', unitId: COOP, ownerId: 'p-x' }, 'pendingSign', ['coop', 'coopLeader']],

@@ -66,6 +66,38 @@ describe('tier machines', () => {
   });
 });
 
+describe('changeTier (改变办理类别)', () => {
+  it('records the new tier and the complex phase in pendingAcceptance and pendingDispatch, and refuses the same tier', () => {
+    const [s0] = initialTransition(generalMachine, input('general'));
+    const [same] = transition(generalMachine, s0, ev({ type: 'changeTier', tier: 'general', reason: 'r' }));
+    expect(same).toBe(s0);
+    const [up] = transition(generalMachine, s0, ev({ type: 'changeTier', tier: 'complex', reason: 'r' }));
+    expect([up.value, up.context.tier, up.context.phase]).toEqual(['pendingAcceptance', 'complex', 'planning']);
+    const [s1] = transition(complexMachine, initialTransition(complexMachine, input('complex'))[0], ev({ type: 'accept' }));
+    const [down] = transition(complexMachine, s1, ev({ type: 'changeTier', tier: 'immediate', reason: 'r' }));
+    expect([down.value, down.context.tier, down.context.phase]).toEqual(['pendingDispatch', 'immediate', null]);
+  });
+
+  it('is refused once a unit holds the case', () => {
+    let [s] = initialTransition(generalMachine, input('general'));
+    [s] = transition(generalMachine, s, ev({ type: 'accept' }));
+    [s] = transition(generalMachine, s, ev({ type: 'dispatch', lead: { unitId: 'u1', duty: 'd' } }));
+    expect(s.value).toBe('pendingSign');
+    expect(transition(generalMachine, s, ev({ type: 'changeTier', tier: 'complex', reason: 'r' }))[0]).toBe(s);
+  });
+
+  it('leaves a snapshot the new tier’s machine restores and continues with its own states', () => {
+    let [s] = initialTransition(generalMachine, input('general'));
+    [s] = transition(generalMachine, s, ev({ type: 'accept' }));
+    [s] = transition(generalMachine, s, ev({ type: 'changeTier', tier: 'complex', reason: 'r' }));
+    const persisted = JSON.parse(JSON.stringify(generalMachine.getPersistedSnapshot(s))) as { value: never; context: never };
+    let c = complexMachine.resolveState({ value: persisted.value, context: persisted.context });
+    [c] = transition(complexMachine, c, ev({ type: 'dispatch', lead: { unitId: 'u1', duty: 'd' } }));
+    [c] = transition(complexMachine, c, ev({ type: 'sign', unitId: 'u1', ownerId: 'p1' }));
+    expect(c.value).toEqual({ inProgress: 'planning' });
+  });
+});
+
 describe('persisted snapshots', () => {
   it('have exactly the shape the engine writes without calling getPersistedSnapshot', () => {
     let [s] = initialTransition(complexMachine, input('complex'));

@@ -292,6 +292,42 @@ describe('complex tier', () => {
   });
 });
 
+describe('tier change (改变办理类别)', () => {
+  it('upgraded to complex the day after acceptance, before Spring Festival: the complex limits count from the original acceptance', async () => {
+    // Accepted Fri 13 Feb 10:30. General: conclusion 3 wd → 14 (make-up), 24, 25 → Wed 25 Feb 17:30.
+    // Upgraded Sat 14 Feb 10:00. leadDesignation 1 wd after Fri 13 → Sat 14 17:30, yellow at 2/3 of
+    // 330 + 420 = 500 → Sat 11:50: the lead signs at 10:40, so it never warns.
+    // solution 10 wd after Fri 13: 14, 24, 25, 26, 27, 28 (make-up), 2, 3, 4, 5 Mar → Thu 5 Mar 17:30;
+    // budget 330 + 4,200 = 4,530, yellow at 3,020: Fri 330, Sat 750, 24–27 Feb 2,430, Sat 28 2,850,
+    // Mon 2 Mar 09:00 + 170 → 11:50.
+    await passes({
+      start: '2026-02-13T02:00:00Z',
+      cases: [{
+        id: 'c1', at: '+0m', register: reg('general'),
+        steps: [
+          { at: '+30m', by: 'intake', command: { type: 'accept' } },
+          { at: '2026-02-14T02:00:00Z', by: 'dispatcher', command: { type: 'changeTier', tier: 'complex', reason: '涉及水务、住建两个部门' } },
+          { at: '+0m', by: 'dispatcher', command: { type: 'changeTier', tier: 'complex', reason: '重复提交' }, rejects: 'INVALID_TRANSITION' },
+          { at: '+10m', by: 'dispatcher', command: dispatch([COOP]) },
+          { at: '+30m', by: `unit:${LEAD}`, command: sign() },
+        ],
+      }],
+      expect: [
+        { at: '2026-02-13T02:30:00Z', case: 'c1', clock: 'conclusion', deadline: '2026-02-25T09:30:00Z' },
+        { at: '2026-02-14T02:00:00Z', case: 'c1', event: 'case:tierChanged' },
+        { at: '2026-02-14T02:00:00Z', case: 'c1', state: 'pendingDispatch', clock: 'leadDesignation', deadline: '2026-02-14T09:30:00Z', level: 'green' },
+        { at: '2026-02-14T02:00:00Z', case: 'c1', clock: 'solution', deadline: '2026-03-05T09:30:00Z' },
+        { at: '2026-02-14T09:30:00Z', case: 'c1', event: 'sla:warned', clock: 'leadDesignation', fired: false },
+        { at: '2026-02-25T09:30:00Z', case: 'c1', event: 'sla:breached', clock: 'conclusion', fired: false },
+        { at: '2026-03-02T03:49:00Z', case: 'c1', event: 'sla:warned', clock: 'solution', fired: false },
+        { at: '2026-03-02T03:50:00Z', case: 'c1', event: 'sla:warned', clock: 'solution' },
+        { at: '2026-03-05T09:29:00Z', case: 'c1', event: 'sla:breached', clock: 'solution', fired: false },
+        { at: '2026-03-05T09:30:00Z', case: 'c1', event: 'sla:breached', clock: 'solution' },
+      ],
+    });
+  });
+});
+
 describe('calendar revisions', () => {
   const notice2027 = {
     year: 2027, notice: '国办发明电〔2026〕X号', title: '关于2027年部分节假日安排的通知', issued: '2026-12-20',
