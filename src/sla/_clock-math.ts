@@ -164,7 +164,7 @@ export function levelFromMarks(marks: Marks, state: ClockState, t: number): Leve
  * plain time, a working delay on the owner's working calendar, counted as running time of the
  * clock), held until the next working instant when the step says so. `null` while unknowable.
  */
-export function stepDue(state: ClockState, marks: Marks, step: EscalationStep, working: WorkCalendar): number | null {
+export function stepDue(state: ClockState, marks: Marks, step: EscalationStep, working: WorkCalendar, centre: WorkCalendar = working): number | null {
   const cal = clockCalendar(state, working);
   const anchor = markFor(marks, step.on, state);
   if (anchor === null) return null;
@@ -173,5 +173,47 @@ export function stepDue(state: ClockState, marks: Marks, step: EscalationStep, w
   const value = step.after === undefined ? anchorValue : anchorValue + gapMs(anchor, step.after, cal, working);
   const raw = value === anchorValue ? anchor : instantAtUsed(state, value, working);
   if (raw === null) return null;
-  return step.holdUntilWorkingHours ? working.nextWorkingTime(new Date(raw)).getTime() : raw;
+  return step.holdUntilWorkingHours ? heldUntil(raw, holdCalendars(step, working, centre)) : raw;
+}
+
+/** Recipients that sit in the centre (派单员, the supervising body), not in the clock's unit. */
+const CENTRE_RECIPIENTS: ReadonlySet<string> = new Set(['dispatcher', 'supervisingBody']);
+
+/**
+ * Whose working hours a held step waits for: the unit's when it only reaches the unit (its owner,
+ * its leader), the centre's when it only reaches the centre, both when it reaches both.
+ */
+function holdCalendars(step: EscalationStep, unit: WorkCalendar, centre: WorkCalendar): readonly WorkCalendar[] {
+  let toUnit = false;
+  let toCentre = false;
+  for (const a of step.actions) {
+    if (a.type === 'urge' || a.type === 'notify') {
+      if (CENTRE_RECIPIENTS.has(a.to)) toCentre = true;
+      else toUnit = true;
+    }
+  }
+  if (toCentre && !toUnit) return [centre];
+  if (toCentre && unit !== centre) return [unit, centre];
+  return [unit];
+}
+
+/**
+ * The first instant at or after `t` inside working hours on every calendar. Two calendars are
+ * walked in turn until neither moves; calendars that never share working time (none on the official
+ * calendar) stop after a bounded number of rounds at the last candidate.
+ */
+function heldUntil(t: number, calendars: readonly WorkCalendar[]): number {
+  let at = t;
+  for (let round = 0; round < 64; round++) {
+    let moved = false;
+    for (const cal of calendars) {
+      const next = cal.nextWorkingTime(new Date(at)).getTime();
+      if (next !== at) {
+        at = next;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  return at;
 }

@@ -79,9 +79,19 @@ export interface EvaluateClocksResult {
 
 function ladderOf(clock: ClockState, ctx: SlaContext, tier: string): EscalationLadder {
   if (clock.cancelled || ctx.policy.tiers[tier] === undefined) return [];
-  const def = resolveClockDefinitions(ctx.policy, tier).find((d) => d.scope === clock.scope && d.name === clock.name);
-  return def === undefined ? [] : ladderFor(ctx.policy, tier, def);
+  // Asked for every clock of every evaluation; a parsed policy does not change, so once per slot.
+  let byTier = ladders.get(ctx.policy);
+  if (byTier === undefined) ladders.set(ctx.policy, (byTier = new Map()));
+  const slot = `${tier}\u0000${clock.scope}\u0000${clock.name}`;
+  let ladder = byTier.get(slot);
+  if (ladder === undefined) {
+    const def = resolveClockDefinitions(ctx.policy, tier).find((d) => d.scope === clock.scope && d.name === clock.name);
+    byTier.set(slot, (ladder = def === undefined ? [] : ladderFor(ctx.policy, tier, def)));
+  }
+  return ladder;
 }
+
+const ladders = new WeakMap<SlaContext['policy'], Map<string, EscalationLadder>>();
 
 /**
  * Evaluates every clock at `now`: opens 回头看 clocks whose day came, announces level transitions
@@ -163,7 +173,7 @@ export function evaluateClocks(sla: SlaClocks, now: Date | string, ctx: SlaConte
     // Announcing levels does not move the marks, so they and the step dues are computed once.
     const active = clock.status === 'running' || clock.status === 'paused';
     const steps = active
-      ? ladderOf(clock, ctx, sla.tier).filter((s) => !clock.firedSteps.includes(s.id)).map((step) => ({ step, at: stepDue(clock, marks, step, cal) }))
+      ? ladderOf(clock, ctx, sla.tier).filter((s) => !clock.firedSteps.includes(s.id)).map((step) => ({ step, at: stepDue(clock, marks, step, cal, ctx.calendars.working) }))
       : [];
     const fired: string[] = [];
     for (const { step, at } of steps) {

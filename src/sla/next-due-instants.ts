@@ -12,6 +12,11 @@ export type DueInstant =
 export interface NextDueOptions {
   /** The clock's escalation ladder (`ladderFor(policy, tier, def)`); none: levels only. */
   ladder?: EscalationLadder;
+  /**
+   * The centre's working calendar: a held step that reaches the dispatcher or the supervising body
+   * waits for its working hours. Default: `calendar`.
+   */
+  centre?: WorkCalendar;
 }
 
 /**
@@ -29,7 +34,7 @@ export function nextDueInstants(state: ClockState, calendar: WorkCalendar, optio
   if (state.status === 'scheduled') return state.scheduledAt === null ? [] : [{ kind: 'open', at: new Date(state.scheduledAt) }];
   if (state.status !== 'running' && state.status !== 'paused') return [];
   const marks = marksOf(state, calendar);
-  const steps = (options.ladder ?? []).filter((s) => !state.firedSteps.includes(s.id)).map((step) => ({ step, at: stepDue(state, marks, step, calendar) }));
+  const steps = (options.ladder ?? []).filter((s) => !state.firedSteps.includes(s.id)).map((step) => ({ step, at: stepDue(state, marks, step, calendar, options.centre ?? calendar) }));
   return pendingInstants(state, marks, steps);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateClocks } from '../../src/sla/index.js';
+import { DEFAULT_SLA_POLICY_INPUT, evaluateClocks, parseSlaPolicy } from '../../src/sla/index.js';
 import { CaseHarness } from './_harness.js';
-import { bj, local } from './_fixtures.js';
+import { bj, cn, local } from './_fixtures.js';
 
 // General case accepted Mon 2 Mar 2026 09:00: budget Mon (420) + 3 × 420 = 1,680 min.
 // yellow at 1,120 min: Mon 420, Tue 420 → 280 left on Wed: 09:00–12:00, then 13:30 + 100 = 15:10.
@@ -98,5 +98,34 @@ describe('evaluateClocks', () => {
     h.tick('2026-04-20T10:00');
     expect(h.deadline('followUp30')).toBe('2026-04-13T17:30');
     expect(h.fired('followUp30').map((l) => l.split(' ')[0])).toEqual(['sla:warned', 'sla:breached', 'sla:overdue']);
+  });
+});
+
+describe('held escalation steps wait for their recipients’ working hours', () => {
+  // The street office works Saturday 7 Mar 2026; the centre (the official calendar) does not.
+  const street = cn.derive({ id: 'unit.street', workingDays: ['2026-03-07'] });
+  const yellowSteps = [
+    { id: 'urgeOwner', on: 'yellow' as const, actions: [{ type: 'urge' as const, to: 'primaryOwner' as const }] },
+    { id: 'tellCentre', on: 'yellow' as const, actions: [{ type: 'notify' as const, to: 'supervisingBody' as const }] },
+    { id: 'both', on: 'yellow' as const, actions: [{ type: 'urge' as const, to: 'primaryOwner' as const }, { type: 'notify' as const, to: 'dispatcher' as const }] },
+  ];
+  const policy = parseSlaPolicy({ ...DEFAULT_SLA_POLICY_INPUT, escalation: yellowSteps });
+
+  it('a unit clock urges its owner in the unit’s hours and tells the centre in the centre’s', () => {
+    // Dispatched Fri 6 Mar 09:00: sign is due at the close of the unit's next working day, Sat 7 Mar
+    // 17:30, a budget of Friday's 420 min + Saturday's 420; yellow at 2/3 of 840 = 560 min: all of
+    // Friday, then 140 min into Saturday, 11:20.
+    const h = new CaseHarness('general', { working: cn, forUnit: (u) => (u === 'u-street' ? street : undefined) }, policy)
+      .on('register', '2026-03-06T08:40')
+      .on('accept', '2026-03-06T08:50')
+      .on('dispatch', '2026-03-06T09:00', { assignmentId: 'a1', role: 'lead', unitId: 'u-street' })
+      .tick('2026-03-09T09:00');
+    expect(h.deadline('a1.sign')).toBe('2026-03-07T17:30');
+    expect(h.steps('a1.sign')).toEqual([
+      'urgeOwner a1.sign @2026-03-07T11:20',
+      // Saturday is no working day at the centre: held to Monday 09:00.
+      'tellCentre a1.sign @2026-03-09T09:00',
+      'both a1.sign @2026-03-09T09:00',
+    ]);
   });
 });
