@@ -161,7 +161,8 @@ class Agenda<P> {
   }
 }
 
-type Step = { command: CommandInput | null; actor: Actor; afterWorkingMinutes: number; followUp?: 'followUp30' };
+/** A scripted step: due `afterDays` natural days, then `afterWorkingMinutes`, after the previous one. */
+type Step = { command: CommandInput | null; actor: Actor; afterWorkingMinutes: number; afterDays?: number; followUp?: 'followUp30' | 'followUp90' };
 
 interface YearFigures {
   cases: number;
@@ -169,6 +170,8 @@ interface YearFigures {
   rejected: number;
   ticks: number;
   tickEvents: number;
+  /** Tick events by `name` or `name:clock` for SLA events, most frequent first. */
+  tickEventKinds: Record<string, number>;
   seconds: number;
   archived: number;
   mix: Record<string, number>;
@@ -181,7 +184,8 @@ interface YearFigures {
  * immediate, complex. Each life is a script with working-time gaps drawn from a seeded generator:
  * most cases close in time; 12 % dawdle past their deadline (warnings, urges, supervision), 8 % get
  * an extension, 5 % are returned and redispatched, 3 % are suspended for a while; every case is
- * concluded and archived, and half get their 30-day 回头看. The engine ticks every simulated hour.
+ * concluded and archived, and 95 % get their 30- and 90-day 回头看 in time (the rest lapse and escalate).
+ * The engine ticks every simulated hour.
  */
 async function simulatedYear(cases: number): Promise<YearFigures> {
   const calendar = cnMainland({ outOfRange: 'weekdays' });
@@ -243,7 +247,12 @@ async function simulatedYear(cases: number): Promise<YearFigures> {
     s.push({ command: { type: 'evaluate', result: rand() < 0.9 ? 'satisfied' : 'basicallySatisfied' }, actor: revisit, afterWorkingMinutes: gap(30, 300) });
     s.push({ command: { type: 'conclude' }, actor: revisit, afterWorkingMinutes: gap(10, 60) });
     s.push({ command: { type: 'archive' }, actor: chief, afterWorkingMinutes: gap(60, 420) });
-    if (rand() < 0.5) s.push({ command: null, actor: revisit, afterWorkingMinutes: 30 * 420 + gap(0, 600), followUp: 'followUp30' });
+    // 回头看: the revisit team calls back within the 5 working days each follow-up allows (it opens 30
+    // and 90 days after conclusion); one case in twenty is left undone and escalates.
+    if (rand() < 0.95) {
+      s.push({ command: null, actor: revisit, afterDays: 30, afterWorkingMinutes: gap(30, 420), followUp: 'followUp30' });
+      s.push({ command: null, actor: revisit, afterDays: 60, afterWorkingMinutes: gap(30, 420), followUp: 'followUp90' });
+    }
     scripts.push(s);
     ids.push(null);
     tiers.push(tier);
@@ -254,6 +263,7 @@ async function simulatedYear(cases: number): Promise<YearFigures> {
   let rejected = 0;
   let ticks = 0;
   let tickEvents = 0;
+  const tickEventKinds: Record<string, number> = {};
   let breached = 0;
   let supervised = 0;
   let archived = 0;
@@ -269,6 +279,11 @@ async function simulatedYear(cases: number): Promise<YearFigures> {
       const r = await engine.tick({ tenantId: T });
       ticks++;
       tickEvents += r.events.length;
+      for (const e of r.events) {
+        const clockName = (e.data as { name?: string }).name;
+        const kind = e.name.startsWith('sla:') && clockName !== undefined ? `${e.name}:${clockName}` : e.name;
+        tickEventKinds[kind] = (tickEventKinds[kind] ?? 0) + 1;
+      }
       nextTick += 3_600_000;
     }
     const [t, { caseIndex, step }] = agenda.pop() as [number, { caseIndex: number; step: number }];
@@ -290,10 +305,14 @@ async function simulatedYear(cases: number): Promise<YearFigures> {
       rejected++;
     }
     const next = script[step + 1];
-    if (next !== undefined) agenda.push(calendar.addWorkingMinutes(clock.now(), next.afterWorkingMinutes).getTime(), { caseIndex, step: step + 1 });
+    if (next !== undefined) {
+      const from = new Date(clock.now().getTime() + (next.afterDays ?? 0) * 86_400_000);
+      agenda.push(calendar.addWorkingMinutes(from, next.afterWorkingMinutes).getTime(), { caseIndex, step: step + 1 });
+    }
   }
   const seconds = (performance.now() - began) / 1000;
-  return { cases, commands, rejected, ticks, tickEvents, seconds, archived, mix, breached, supervised };
+  const kinds = Object.fromEntries(Object.entries(tickEventKinds).sort((a, b) => b[1] - a[1]));
+  return { cases, commands, rejected, ticks, tickEvents, tickEventKinds: kinds, seconds, archived, mix, breached, supervised };
 }
 
 function child(kind: string, arg: number): unknown {

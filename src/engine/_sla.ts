@@ -8,10 +8,10 @@ import { isJiaobanError } from '../errors.js';
 import type { Assignment, CaseContext } from '../machines/case-context.js';
 import { applySlaEvent, calendarFor, emptySlaClocks, type SlaClocks, type SlaContext, type SlaEvent } from '../sla/apply-sla-event.js';
 import { caseLevel, earliestDeadline } from '../sla/case-level.js';
-import type { ClockState, ClockStatus } from '../sla/clock-state.js';
+import { isStale, type ClockState, type ClockStatus } from '../sla/clock-state.js';
 import { evaluateClocks, type SlaEscalation, type SlaTimer, type SlaTransition } from '../sla/evaluate-clocks.js';
 import { levelAt } from '../sla/level-at.js';
-import type { Level, SlaPolicy } from '../sla/policy.js';
+import { resolveClockDefinitions, type EventMatcher, type Level, type SlaPolicy } from '../sla/policy.js';
 import type { TimerRow } from '../store/case-store.js';
 import type { Command } from './commands.js';
 
@@ -41,6 +41,11 @@ export interface CaseSla {
   clocks: SlaClocks;
   /** The id of the case's one timer row (the earliest pending instant), or null. */
   timerId: string | null;
+  /**
+   * The due instant of that row (`null`: nothing pending). Absent on rows written before it was
+   * kept; such a case takes the full evaluation on its next command.
+   */
+  wakeAt?: string | null;
   gap: CalendarGap | null;
   followUps: FollowUpRecord[];
   /** The case this one was registered from, after a 回头看 found the problem back. */
@@ -50,7 +55,7 @@ export interface CaseSla {
 }
 
 export function emptyCaseSla(tier: string): CaseSla {
-  return { clocks: emptySlaClocks(tier), timerId: null, gap: null, followUps: [], reboundOf: null, rebounded: false };
+  return { clocks: emptySlaClocks(tier), timerId: null, wakeAt: null, gap: null, followUps: [], reboundOf: null, rebounded: false };
 }
 
 /** The calendars an engine runs its clocks on. */
@@ -112,6 +117,53 @@ export function slaEventsFor(command: Command, prev: CaseContext, next: CaseCont
   // A rejected appeal reopens the case for a redo (sendBack is its own reset event in the policy).
   if (command.type === 'decideAppeal' && next.counters.redo > prev.counters.redo) events.push({ type: 'redo', at });
   return events;
+}
+
+const reactiveTypes = new WeakMap<SlaPolicy, ReadonlySet<string>>();
+
+/** The event types some clock of some tier of the policy reacts to (a policy is read-only once parsed). */
+function reactiveEventTypes(policy: SlaPolicy): ReadonlySet<string> {
+  let types = reactiveTypes.get(policy);
+  if (types !== undefined) return types;
+  const set = new Set<string>();
+  const add = (list: readonly EventMatcher[]): void => {
+    for (const m of list) set.add(typeof m === 'string' ? m : m.type);
+  };
+  add(policy.cancelAllOn);
+  for (const tier of Object.keys(policy.tiers)) {
+    for (const d of resolveClockDefinitions(policy, tier)) {
+      for (const list of [d.startOn, d.stopOn, d.resetOn, d.pauseOn, d.resumeOn, d.extendOn, d.cancelOn]) add(list);
+    }
+  }
+  reactiveTypes.set(policy, (types = set));
+  return types;
+}
+
+/**
+ * The events that can move a clock. An event no clock of any tier listens to (a contact, a progress
+ * report, an urge) changes nothing now, and nothing when a change of tier replays the log, so it is
+ * neither applied nor logged: most commands of a case's life are of that kind.
+ */
+export function reactiveEvents(events: readonly SlaEvent[], policy: SlaPolicy): SlaEvent[] {
+  const types = reactiveEventTypes(policy);
+  return events.filter((e) => types.has(e.type));
+}
+
+/**
+ * Whether the full step (`slaStep`) would leave the SLA state exactly as it is: no event to apply,
+ * no calendar gap to retry, the clocks already on the case's tier, nothing due by `at` (every level
+ * mark, escalation step and opening is on the case's timer, `wakeAt`), and no calendar revised under
+ * a pending clock. Then there is no transition, no escalation and the same timer row, so a command
+ * may skip the evaluation and the timer write: the hot path of every command that moves no clock.
+ */
+export function slaIsQuiet(sla: CaseSla, events: readonly SlaEvent[], at: string, ctx: SlaContext): boolean {
+  if (events.length > 0 || sla.gap !== null || sla.clocks.tier !== ctx.tier || sla.wakeAt === undefined) return false;
+  if (sla.wakeAt !== null && Date.parse(sla.wakeAt) <= Date.parse(at)) return false;
+  for (const key in sla.clocks.clocks) {
+    const c = sla.clocks.clocks[key] as ClockState;
+    if (c.status !== 'stopped' && c.status !== 'idle' && isStale(c, calendarFor(c, ctx.calendars))) return false;
+  }
+  return true;
 }
 
 export interface SlaStepResult {
@@ -228,12 +280,15 @@ export function slaView(sla: CaseSla, now: string, calendars: EngineCalendars): 
     let remainingMs = c.budgetMs - c.usedMs;
     let level: Level = c.level;
     let deadline = c.deadline;
-    if (sla.gap === null) {
+    if (c.status === 'stopped') {
+      // Judged at its stop on the calendar then in force: the numbers cached by the stop are final.
+      level = c.finalLevel ?? c.level;
+    } else if (sla.gap === null) {
       try {
         const r = levelAt(c, new Date(t), calendarFor(c, calendars.forUnit === undefined ? { working: calendars.working } : { working: calendars.working, forUnit: calendars.forUnit }));
         usedMs = r.usedMs;
         remainingMs = r.remainingMs;
-        level = c.status === 'stopped' ? (c.finalLevel ?? r.level) : r.level;
+        level = r.level;
         deadline = r.deadline === null ? null : r.deadline.toISOString();
       } catch (error) {
         if (!isJiaobanError(error, 'CALENDAR_RANGE')) throw error;
@@ -294,61 +349,4 @@ export function resolveRecipient(recipient: ResolvedRecipient['recipient'], assi
 /** Units with an active assignment, for the store's unit index. */
 export function activeUnits(ctx: CaseContext): string[] {
   return [...new Set(ctx.assignments.filter((a) => !ENDED.has(a.state)).map((a) => a.unitId))];
-}
-
-/**
- * The clock fields in a fixed order, so a stored clock is an array of values rather than an object
- * repeating 35 key names (about half of the row's SLA bytes). A clock with another set of keys (a
- * newer SLA core) is stored as an object, so reading never loses a field.
- */
-const CLOCK_FIELDS = [
-  'key', 'name', 'scope', 'assignmentId', 'role', 'unitId', 'unit', 'target', 'redoTarget', 'extension', 'extensionDays', 'threshold',
-  'overdueAfter', 'delay', 'status', 'cancelled', 'round', 'originalStartedAt', 'scheduledAt', 'startedAt', 'stoppedAt', 'pauses',
-  'calendar', 'budgetMs', 'usedMs', 'asOf', 'deadline', 'level', 'warnedAt', 'breachedAt', 'overdueAt', 'firedSteps', 'concludedOverdue',
-  'finalLevel',
-] as const;
-const LOG_FIELDS = ['type', 'at', 'assignmentId', 'role', 'unitId', 'workingDays', 'clock'] as const;
-
-/** The stored form of `CaseSla` (see `CLOCK_FIELDS`). */
-interface PackedSla extends Omit<CaseSla, 'clocks'> {
-  packed: 1;
-  tier: string;
-  clocks: Array<unknown[] | Record<string, unknown>>;
-  log: unknown[][];
-}
-
-export function packSla(sla: CaseSla): PackedSla {
-  const clocks = Object.values(sla.clocks.clocks).map((c) => {
-    const o = c as unknown as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length !== CLOCK_FIELDS.length || !CLOCK_FIELDS.every((f) => f in o)) return o;
-    return CLOCK_FIELDS.map((f) => o[f]);
-  });
-  const log = sla.clocks.log.map((e) => {
-    const o = e as unknown as Record<string, unknown>;
-    const row = LOG_FIELDS.map((f) => (o[f] === undefined ? null : o[f]));
-    while (row.length > 2 && row[row.length - 1] === null) row.pop();
-    return row;
-  });
-  return { ...sla, packed: 1, tier: sla.clocks.tier, clocks, log };
-}
-
-export function unpackSla(stored: unknown, tier: string): CaseSla {
-  if (stored === undefined || stored === null) return emptyCaseSla(tier);
-  const p = stored as PackedSla | CaseSla;
-  if (!('packed' in p)) return p;
-  const clocks: Record<string, ClockState> = {};
-  for (const c of p.clocks) {
-    const o = Array.isArray(c) ? Object.fromEntries(CLOCK_FIELDS.map((f, i) => [f, c[i]])) : c;
-    clocks[o['key'] as string] = o as unknown as ClockState;
-  }
-  const log = p.log.map((row) => {
-    const e: Record<string, unknown> = {};
-    LOG_FIELDS.forEach((f, i) => {
-      if (row[i] !== undefined && row[i] !== null) e[f] = row[i];
-    });
-    return e as unknown as SlaClocks['log'][number];
-  });
-  const { packed: _p, tier: slaTier, clocks: _c, log: _l, ...rest } = p;
-  return { ...rest, clocks: { version: 1, tier: slaTier, clocks, log } };
 }

@@ -18,10 +18,12 @@ import type { AuditEntry, CaseStore, ClaimedTimer, CommitBatch, OutboxRow, Page,
 import { GENESIS_HASH, memoryStore } from '../store/memory-store.js';
 import { canonicalJson, sha256 } from './_canonical.js';
 import {
-  activeUnits, clampAt, emptyCaseSla, packSla, unpackSla, guardDeadline, resolveRecipient, slaContext, slaEventsFor, slaStep, slaView, timerRow,
+  activeUnits, clampAt, emptyCaseSla, guardDeadline, reactiveEvents, resolveRecipient, slaContext, slaEventsFor, slaIsQuiet, slaStep, slaView, timerRow,
   type CaseSla, type EngineCalendars,
 } from './_sla.js';
+import { packSla, unpackSla } from './_sla-packing.js';
 import { hashAuditEntry, verifyAuditChain, type AuditVerification } from './audit.js';
+import { followTier } from './change-tier.js';
 import { fullState, toCaseView, topState, type CaseView } from './case-view.js';
 import {
   CommandSchema, RegisterInputSchema, type Command, type CommandInput, type RegisterData, type RegisterInput, type Tier,
@@ -44,12 +46,24 @@ import {
  *   permissions: { table: { urge: ['handler'] } },
  * };
  */
-/** What `engine.relay` needs. */
+/**
+ * What `engine.relay` needs.
+ *
+ * @example
+ * await engine.relay({ tenantId: 'sz', handler: publish, batchSize: 50, leaseMs: 30_000, workerId: 'relay-node-1' });
+ */
 export interface RelayOptions {
   tenantId: string;
   handler: (event: StoredEvent) => void | Promise<void>;
-  /** Rows read per batch (default 100); relay keeps reading until the outbox is empty. */
+  /** Rows claimed per batch (1–1000, default 100); relay keeps claiming until no free row is left. */
   batchSize?: number;
+  /**
+   * How long a claimed batch is this relay's, in ms (default 60,000). Other relays skip the rows until
+   * then; after it another relay may deliver them again. Keep it above `batchSize` × the slowest handler.
+   */
+  leaseMs?: number;
+  /** Recorded as the lease owner, for diagnostics (default: the engine's own id). */
+  workerId?: string;
 }
 
 export interface EngineOptions {
@@ -67,7 +81,15 @@ export interface EngineOptions {
   /** Override or extend the default role table, or add a last-word `decide` hook. */
   permissions?: PermissionOptions;
   /** Id generators. Default: `crypto.randomUUID()` for case ids. */
-  ids?: { caseId?: () => string };
+  ids?: {
+    caseId?: () => string;
+    /**
+     * The id of the case a 回头看 rebound registers. It must be the same for the same original and
+     * follow-up, so a retry after a crash finds the case instead of registering another. Default:
+     * a UUID-shaped digest of tenant, original id and follow-up.
+     */
+    reboundCaseId?: (originalId: string, followUp: 'followUp30' | 'followUp90') => string;
+  };
   /**
    * Overrides the deadline the "before the deadline" guards check (extension requests). Default:
    * the SLA clock's deadline — `conclusion` (general), `solution` (complex), `firstFeedback`
@@ -86,6 +108,13 @@ export interface EngineOptions {
   systemActorId?: string;
   /** How many times a command without `expectedVersion` is retried on a version conflict. Default 3. */
   maxRetries?: number;
+  /**
+   * The lease `tick` claims due timers with, in ms (100–2,147,483,647; default 60,000). A tick still
+   * working on its batch when half the lease has passed renews what it holds; a node that stalls
+   * longer than the lease loses its timers to the next tick elsewhere (the case version fences the
+   * effect, so nothing fires twice).
+   */
+  timerLeaseMs?: number;
   /**
    * Called when an event listener throws. Listeners run after the commit, so their failure must not
    * (and does not) undo or hide the committed command. Default: the error is dropped.
@@ -190,9 +219,12 @@ export interface Engine {
    */
   suggest(caseId: string, ctx: ReadContext): Promise<RouterRanking>;
   /**
-   * Delivers the tenant's outbox at least once: each event goes to `handler` (awaited) and is
-   * acknowledged only after the handler resolves, so a crash or a throw means redelivery with the
-   * same `eventId`, never a loss. Stops at the first handler error and rethrows it.
+   * Delivers the tenant's outbox at least once: claims a batch under a lease (`store.claimOutbox`,
+   * so relays on several nodes take disjoint rows), hands each event to `handler` (awaited) and
+   * acknowledges it with the lease token only after the handler resolves. A crash, a throw or a lease
+   * that ran out means redelivery with the same `eventId`, never a loss. Stops at the first handler
+   * error, gives the unacknowledged rest of the batch back, and rethrows. `delivered` counts the
+   * acknowledged events.
    */
   relay(options: RelayOptions): Promise<{ delivered: number }>;
   /** Subscribes to one event; returns the unsubscribe function. */
@@ -320,6 +352,13 @@ const EngineQuerySchema = z.strictObject({
 });
 const PageSchema = z.strictObject({ limit: z.number().int().min(1).max(1000).optional(), cursor: z.string().max(256).nullable().optional() });
 const SchedulerSchema = z.object({ intervalMs: z.number().int().min(10), tenantIds: z.array(z.string().min(1)).min(1) });
+const RelayOptionsSchema = z.strictObject({
+  tenantId: z.string().min(1).max(128),
+  handler: z.custom<RelayOptions['handler']>((v) => typeof v === 'function', 'a function'),
+  batchSize: z.number().int().min(1).max(1000).optional(),
+  leaseMs: z.number().int().min(1).max(2_147_483_647).optional(),
+  workerId: z.string().min(1).max(200).optional(),
+});
 
 /**
  * zod issues as field paths and messages. zod 4's messages name the expected type or the allowed
@@ -340,8 +379,8 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: re
   return result.data;
 }
 
-/** Short, personal-data-free description of a command for the audit log. */
-function summarize(command: Command): string {
+/** Short, personal-data-free description of a command for the audit log (`tier`: the case's before it). */
+function summarize(command: Command, tier: Tier): string {
   const parts: string[] = [command.type];
   const c = command as Record<string, unknown>;
   switch (command.type) {
@@ -352,6 +391,9 @@ function summarize(command: Command): string {
       break;
     case 'redispatch':
       parts.push(`lead=${command.lead.unitId}`);
+      break;
+    case 'changeTier':
+      parts.push(`from=${tier} to=${command.tier}`);
       break;
     case 'decline':
     case 'requestReturn':
@@ -386,6 +428,23 @@ interface Loaded {
   sla: CaseSla;
   /** Built on first use: most commands never need the loaded case's view. */
   view(): CaseView;
+}
+
+/** What one case's system work (tick, recompute) committed: its events and the timer ids it rewrote. */
+interface SystemWork {
+  events: EngineEvent[];
+  rewritten: ReadonlySet<string>;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** The timer row a commit leaves the case with: its id and due instant. */
+type TimerKept = Pick<TimerRow, 'id' | 'dueAt'>;
+
+/** What a commit does to the case's timer row. */
+interface TimerPlan {
+  row: TimerKept | null;
+  batch: CommitBatch['timers'];
 }
 
 interface Planned {
@@ -435,6 +494,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   if (options.calendars?.forUnit !== undefined) calendars.forUnit = options.calendars.forUnit;
   const systemActor = options.systemActorId ?? 'system:sla';
   const workerId = `engine-${randomUUID()}`;
+  const timerLeaseMs = options.timerLeaseMs ?? 60_000;
+  if (!Number.isInteger(timerLeaseMs) || timerLeaseMs < 100 || timerLeaseMs > 2_147_483_647) {
+    throw new JiaobanError('VALIDATION', 'invalid engine options', { issues: [{ path: ['timerLeaseMs'], message: 'an integer number of ms from 100 to 2147483647' }] });
+  }
   /** The working calendar's revision the open cases were last evaluated on, per tenant. */
   const seenRevision = new Map<string, number>();
 
@@ -458,7 +521,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   function readSla(stored: StoredCase): CaseSla {
-    return unpackSla(stored.sla, stored.tier);
+    return unpackSla(stored.sla, stored.tier, emptyCaseSla);
   }
 
   function viewOf(stored: StoredCase, context: CaseContext, value: unknown, sla: CaseSla, at: string): CaseView {
@@ -593,10 +656,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   type EventBase = Omit<EngineEventBase, 'eventId' | 'name'>;
 
   /** The case row after a commit: snapshot, SLA state and the index keys (state, lead, owner, units, level, dueAt). */
-  function nextRow(stored: StoredCase, work: Work, version: number, timer: TimerRow | null): StoredCase {
+  function nextRow(stored: StoredCase, work: Work, version: number, timer: TimerKept | null): StoredCase {
     const c = work.snapshot.context;
     const lead = c.assignments.find((a) => a.role === 'lead' && a.state !== 'withdrawn' && a.state !== 'replaced');
-    const sla: CaseSla = { ...work.sla, timerId: timer?.id ?? null };
+    const sla: CaseSla = { ...work.sla, timerId: timer?.id ?? null, wakeAt: timer?.dueAt ?? null };
     return {
       tenantId: stored.tenantId,
       id: stored.id,
@@ -617,10 +680,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
     };
   }
 
-  function timersFor(stored: StoredCase | null, tenantId: string, caseId: string, timers: Parameters<typeof timerRow>[2], sla: CaseSla): { row: TimerRow | null; batch: CommitBatch['timers'] } {
-    const row = sla.gap === null ? timerRow(tenantId, caseId, timers) : null;
-    const old = stored === null ? null : readSla(stored).timerId;
-    return { row, batch: { upsert: row === null ? [] : [row], remove: old !== null && old !== row?.id ? [old] : [] } };
+  /**
+   * The case's SLA work for a commit: the events that can move a clock are applied and the clocks
+   * evaluated at `work.at` (`runSla`), and the timer row replaced; or, when that would change
+   * nothing (`slaIsQuiet`: the hot path of most commands), the clocks and the timer row stay as
+   * they are. `old`: the loaded case's SLA state, `null` for a new case.
+   */
+  function slaWork(work: Work, def: TierDefinition, events: SlaEvent[], base: () => EventBase, old: CaseSla | null, tenantId: string, caseId: string): TimerPlan {
+    const tier = work.snapshot.context.tier;
+    // After a change of tier every event goes in: the clocks are re-tiered on the first one applied.
+    const reactive = tier === work.sla.clocks.tier ? reactiveEvents(events, policy) : events;
+    if (old !== null && slaIsQuiet(work.sla, reactive, work.at, slaContext(policy, calendars, tier))) {
+      const kept = old.timerId === null || old.wakeAt === undefined || old.wakeAt === null ? null : { id: old.timerId, dueAt: old.wakeAt };
+      return { row: kept, batch: { upsert: [], remove: [] } };
+    }
+    const timers = runSla(work, def, reactive, base);
+    const row = work.sla.gap === null ? timerRow(tenantId, caseId, timers) : null;
+    const oldId = old === null ? null : old.timerId;
+    return { row, batch: { upsert: row === null ? [] : [row], remove: oldId !== null && oldId !== row?.id ? [oldId] : [] } };
   }
 
   /** The pure middle of the path: authorize and transition a loaded case, run its clocks, build the commit batch. */
@@ -645,7 +722,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       });
     }
     const version = stored.version + 1;
-    const work: Work = { snapshot: next, sla: loaded.sla, events: [], at };
+    // 改变办理类别 moves the case to the new tier's machine (change-tier.ts); other commands keep theirs.
+    const moved = followTier(tiers, def, snapshot.context, next, command);
+    const work: Work = { snapshot: moved.snapshot, sla: loaded.sla, events: [], at };
     const base = (): EventBase => ({
       caseId: stored.id, tenantId: stored.tenantId, tier: work.snapshot.context.tier, version, at, actorId: actor.id,
       command: command.type, fromState: from, toState: fullState(work.snapshot.value),
@@ -654,23 +733,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (command.type === 'acceptAndDispatch') {
       work.events.push(eventRow(base(), 0, 'case:accepted', command.note === undefined ? {} : { note: command.note }));
     }
-    work.events.push(eventRow(base(), work.events.length, COMMAND_EVENTS[command.type], data as never) as EngineEvent);
-    const evaluated = evaluateInto(work, def, slaEventsFor(command, snapshot.context, next.context, at), base);
-    const timers = timersFor(stored, stored.tenantId, stored.id, evaluated, work.sla);
+    work.events.push(eventRow(base(), work.events.length, COMMAND_EVENTS[command.type], (moved.change ?? data) as never) as EngineEvent);
+    const timers = slaWork(work, moved.def, slaEventsFor(command, snapshot.context, next.context, at), base, loaded.sla, stored.tenantId, stored.id);
     const nextStored = nextRow(stored, work, version, timers.row);
+    if (moved.row !== null) Object.assign(nextStored, moved.row);
     const to = fullState(work.snapshot.value);
     const audit = auditEntry(stored.auditHead, {
-      at, actorId: actor.id, command: command.type, fromState: from, toState: to, summary: summarize(command) + note + slaSummary(work.events),
+      at, actorId: actor.id, command: command.type, fromState: from, toState: to, summary: summarize(command, snapshot.context.tier) + note + slaSummary(work.events),
     });
     nextStored.auditHead = { seq: audit.seq, hash: audit.hash };
     const result: CommandResult = { case: viewOf(nextStored, work.snapshot.context, work.snapshot.value, work.sla, at), events: work.events, replayed: false };
     return { batch: buildBatch(nextStored, stored.version, work.events, audit, idem, result, timers.batch), result };
-  }
-
-  /** `runSla`, returning the case's pending timers (none while a calendar gap lasts). */
-  function evaluateInto(work: Work, def: TierDefinition, events: SlaEvent[], base: () => EventBase): SlaTimer[] {
-    const timers = runSla(work, def, events, base);
-    return work.sla.gap !== null ? [] : timers;
   }
 
   function emit(events: readonly EngineEvent[]): void {
@@ -758,8 +831,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       tier: data.tier, title: data.title, category: data.category, channel: data.channel, receivedAt: snapshot.context.receivedAt,
       ...(reboundOf === null ? {} : { reboundOf }),
     }));
-    const timers = evaluateInto(work, def, [{ type: 'register', at }], base);
-    const t = timersFor(null, stored.tenantId, stored.id, timers, work.sla);
+    const t = slaWork(work, def, [{ type: 'register', at }], base, null, stored.tenantId, stored.id);
     const row = nextRow(stored, work, 1, t.row);
     const audit = auditEntry(row.auditHead, {
       at, actorId: actor.id, command: 'register', fromState: null, toState: to,
@@ -784,8 +856,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       caseId: stored.id, tenantId: stored.tenantId, tier: work.snapshot.context.tier, version, at, actorId: systemActor,
       command, fromState: from, toState: fullState(work.snapshot.value),
     });
-    const timers = evaluateInto(work, def, [], base);
-    const t = timersFor(stored, stored.tenantId, stored.id, timers, work.sla);
+    const t = slaWork(work, def, [], base, loaded.sla, stored.tenantId, stored.id);
     const row = nextRow(stored, work, version, t.row);
     const unchanged = work.events.length === 0 && canonicalJson(row.sla) === canonicalJson(stored.sla ?? null) && t.batch.remove.length === 0;
     if (unchanged) return null;
@@ -801,12 +872,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   /** One case's system work, retried against fresh state when a user command got there first. */
-  async function processCase(tenantId: string, caseId: string, now: string, command: 'tick' | 'recompute'): Promise<EngineEvent[] | null> {
+  async function processCase(tenantId: string, caseId: string, now: string, command: 'tick' | 'recompute'): Promise<SystemWork | null> {
     for (let tries = 0; ; tries++) {
       const stored = await store.load(tenantId, caseId);
-      if (stored === null) return [];
+      if (stored === null) return { events: [], rewritten: NONE };
       const planned = planSystem(toLoaded(caseId, tenantId, stored), now, command);
-      if (planned === null) return [];
+      if (planned === null) return { events: [], rewritten: NONE };
       try {
         await store.commit(planned.batch);
       } catch (error) {
@@ -815,11 +886,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
         throw error;
       }
       emit(planned.result.events);
-      return planned.result.events;
+      const { upsert, remove } = planned.batch.timers;
+      return { events: planned.result.events, rewritten: new Set([...remove, ...upsert.map((r) => r.id)]) };
     }
   }
 
-  async function finishTimer(tenantId: string, timer: ClaimedTimer, done: boolean): Promise<void> {
+  async function finishTimer(tenantId: string, timer: ClaimedTimer, done: boolean, rewritten: ReadonlySet<string> = NONE): Promise<void> {
+    // The commit removed the row or wrote it anew (which ended the lease): nothing is left to
+    // complete or release, and asking would only be refused.
+    if (rewritten.has(timer.id)) return;
     try {
       if (done) await store.completeTimer(tenantId, timer.id, timer.lease.token);
       else await store.releaseTimer(tenantId, timer.id, timer.lease.token);
@@ -827,6 +902,27 @@ export function createEngine(options: EngineOptions = {}): Engine {
       // The commit replaced or removed the row (a rescheduled timer), or the lease ran out and another
       // worker holds it: either way the case version fenced the effect, so there is nothing to undo.
       if (!isJiaobanError(error, 'STORE')) throw error;
+    }
+  }
+
+  /**
+   * Renews the leases of a tick's batch from `fromCase` on (the cases not processed yet). A timer
+   * whose lease another worker took meanwhile is dropped from its list: it is that worker's now.
+   */
+  async function renewLeases(tenantId: string, byCase: Map<string, ClaimedTimer[]>, fromCase: string, at: Date): Promise<void> {
+    let reached = false;
+    for (const [caseId, timers] of byCase) {
+      reached ||= caseId === fromCase;
+      if (!reached) continue;
+      for (let i = timers.length - 1; i >= 0; i--) {
+        const t = timers[i] as ClaimedTimer;
+        try {
+          t.lease = await store.renewTimerLease(tenantId, t.id, t.lease.token, { now: at, leaseMs: timerLeaseMs });
+        } catch (error) {
+          if (!isJiaobanError(error, 'STORE') || error.details.reason !== 'leaseLost') throw error;
+          timers.splice(i, 1);
+        }
+      }
     }
   }
 
@@ -843,8 +939,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       result.events.push(...r.events);
     }
     seenRevision.set(opts.tenantId, revision);
+    let returned = false;
     for (;;) {
-      const claimed = await store.claimDueTimers(opts.tenantId, { now: new Date(now), limit: 500, leaseMs: 60_000, owner: workerId });
+      // Elapsed time on the engine's clock, from before the claim: the lease cannot have started earlier.
+      const claimedAt = clock.now().getTime();
+      let heldSince = claimedAt;
+      const claimed = await store.claimDueTimers(opts.tenantId, { now: new Date(now), limit: 500, leaseMs: timerLeaseMs, owner: workerId });
       if (claimed.length === 0) break;
       result.timersClaimed += claimed.length;
       const byCase = new Map<string, ClaimedTimer[]>();
@@ -854,19 +954,32 @@ export function createEngine(options: EngineOptions = {}): Engine {
         else list.push(t);
       }
       for (const [caseId, timers] of byCase) {
-        let events: EngineEvent[] | null;
+        // A batch still running at half its lease renews the rest, so a slow batch does not hand its
+        // timers to another node midway (which would only cost work: the case version fences effects).
+        const at = clock.now().getTime();
+        if (at - heldSince > timerLeaseMs / 2) {
+          heldSince = at;
+          await renewLeases(opts.tenantId, byCase, caseId, new Date(Date.parse(now) + (at - claimedAt)));
+        }
+        if (timers.length === 0) continue;
+        let work: SystemWork | null;
         try {
-          events = await processCase(opts.tenantId, caseId, now, 'tick');
+          work = await processCase(opts.tenantId, caseId, now, 'tick');
         } catch (error) {
           for (const t of timers) await finishTimer(opts.tenantId, t, false);
           throw error;
         }
-        for (const t of timers) await finishTimer(opts.tenantId, t, events !== null);
-        if (events === null) continue;
+        // A row not yet due at `now` goes back rather than away: a database clock ahead of ours (or the
+        // time since `now` was read) handed it out early, and deleting it would drop its work for good.
+        // It is the next tick's (a fresh `now`), not this loop's, which would only claim it again.
+        const early = timers.filter((t) => Date.parse(t.dueAt) > Date.parse(now));
+        if (early.length > 0) returned = true;
+        for (const t of timers) await finishTimer(opts.tenantId, t, work !== null && !early.includes(t), work?.rewritten);
+        if (work === null) continue;
         result.casesProcessed += 1;
-        result.events.push(...events);
+        result.events.push(...work.events);
       }
-      if (claimed.length < 500) break;
+      if (claimed.length < 500 || returned) break;
     }
     return result;
   }
@@ -881,17 +994,67 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const page: Page<StoredCase> = await store.query(tenantId, {}, { limit: 1000, cursor });
       for (const row of page.items) {
         if (row.sla === undefined) continue;
-        const sla = unpackSla(row.sla, row.tier);
+        const sla = unpackSla(row.sla, row.tier, emptyCaseSla);
         const open = sla.gap !== null || Object.values(sla.clocks.clocks).some((c) => c.status === 'running' || c.status === 'paused' || c.status === 'scheduled');
         if (!open) continue;
-        const events = await processCase(tenantId, row.id, now, 'recompute');
-        if (events === null || events.length === 0) continue;
+        const work = await processCase(tenantId, row.id, now, 'recompute');
+        if (work === null || work.events.length === 0) continue;
         result.casesProcessed += 1;
-        result.events.push(...events);
+        result.events.push(...work.events);
       }
       cursor = page.nextCursor;
     } while (cursor !== null);
     return result;
+  }
+
+  /** The id of the case a rebound registers: derived, so a retry finds the same one. */
+  function reboundCaseId(tenantId: string, caseId: string, followUp: FollowUpInput['clock']): string {
+    if (options.ids?.reboundCaseId !== undefined) return options.ids.reboundCaseId(caseId, followUp);
+    const h = sha256(`jiaoban:rebound:${tenantId}:${caseId}:${followUp}`);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  }
+
+  /** Concluded and archived cases both accept a 回头看 (archiving files the case, it does not end the follow-ups); the clock must be open (its day came) and not yet recorded. */
+  function assertFollowUpOpen(loaded: Loaded, input: FollowUpInput, caseId: string): void {
+    const state = topState(loaded.snapshot.value);
+    const followUp = loaded.sla.clocks.clocks[input.clock];
+    if ((state !== 'concluded' && state !== 'archived') || followUp === undefined || (followUp.status !== 'running' && followUp.status !== 'paused')) {
+      throw new JiaobanError('INVALID_TRANSITION', `recordFollowUp(${input.clock}) is not possible now`, {
+        command: 'recordFollowUp', state: fullState(loaded.snapshot.value), caseId,
+      });
+    }
+  }
+
+  /** The rebound case: registered now, or found from an earlier attempt that got no further. */
+  async function ensureRebound(original: Loaded, reboundId: string, actor: Actor): Promise<CaseView> {
+    const c = original.snapshot.context;
+    const data = {
+      tier: c.tier, title: c.title, description: c.description, category: c.category, tags: c.tags, requester: c.requester, channel: c.channel,
+      ...(c.location === null ? {} : { location: c.location }),
+    } as RegisterData;
+    const planned = planRegister(data, actor, undefined, original.stored.id, reboundId);
+    try {
+      await store.commit(planned.batch);
+    } catch (error) {
+      if (!isJiaobanError(error, 'CONCURRENCY')) throw error;
+      const existing = await reboundView(actor.tenantId, original.stored.id, reboundId);
+      if (existing === null) {
+        throw new JiaobanError('VALIDATION', `the rebound case id ${reboundId} is taken by another case`, {
+          issues: [{ path: ['ids', 'reboundCaseId'], message: 'the id of a rebound case must be unique to its original and follow-up' }],
+        });
+      }
+      return existing;
+    }
+    emit(planned.result.events);
+    return planned.result.case;
+  }
+
+  /** The rebound case's view, when a case with that id exists and was registered from `originalId`. */
+  async function reboundView(tenantId: string, originalId: string, reboundId: string): Promise<CaseView | null> {
+    const stored = await store.load(tenantId, reboundId);
+    if (stored === null || stored.tenantId !== tenantId) return null;
+    const loaded = toLoaded(reboundId, tenantId, stored);
+    return loaded.sla.reboundOf === originalId ? loaded.view() : null;
   }
 
   const engine: Engine = {
@@ -927,23 +1090,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const ctx = parseOrThrow(CommandContextSchema, rawCtx, ['ctx'], 'command context') as CommandContext;
       const input = parseOrThrow(FollowUpInputSchema, rawInput, ['input'], 'follow-up') as FollowUpInput;
       const actor = ctx.actor;
-      let reboundData: RegisterData | null = null;
-      const reboundId = input.outcome === 'rebounded' ? newCaseId() : null;
       const fingerprint = ctx.idempotencyKey === undefined ? null : sha256(canonicalJson({ caseId, actorId: actor.id, followUp: input }));
       const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
+      const reboundId = input.outcome === 'rebounded' ? reboundCaseId(actor.tenantId, caseId, input.clock) : null;
+      let rebound: CaseView | null = null;
+      if (reboundId !== null) {
+        if (ctx.idempotencyKey !== undefined && fingerprint !== null) {
+          const replay = await replayOrConflict(actor.tenantId, ctx.idempotencyKey, fingerprint);
+          if (replay !== null) return { ...replay, rebound: await reboundView(actor.tenantId, caseId, reboundId) };
+        }
+        // Two cases, two commits, made convergent rather than atomic: the new case goes first, under
+        // an id derived from the original and the follow-up, so a crash between the commits leaves a
+        // new case a retry finds and reuses (never a second one), and never an original that names
+        // a case that does not exist.
+        const loaded = await loadChecked(caseId, ctx);
+        check(actor, 'recordFollowUp', null, loaded);
+        assertFollowUpOpen(loaded, input, caseId);
+        rebound = await ensureRebound(loaded, reboundId, actor);
+      }
       const result = await commitWithRetry(actor.tenantId, ctx, fingerprint, async () => {
         const loaded = await loadChecked(caseId, ctx);
         check(actor, 'recordFollowUp', null, loaded);
+        assertFollowUpOpen(loaded, input, caseId);
         const { stored, def, snapshot } = loaded;
-        const state = topState(snapshot.value);
-        const followUp = loaded.sla.clocks.clocks[input.clock];
-        // Concluded and archived cases both accept a 回头看: archiving files the case, it does not
-        // end the follow-ups. The clock must be open (its day came) and not yet recorded.
-        if ((state !== 'concluded' && state !== 'archived') || followUp === undefined || (followUp.status !== 'running' && followUp.status !== 'paused')) {
-          throw new JiaobanError('INVALID_TRANSITION', `recordFollowUp(${input.clock}) is not possible now`, {
-            command: 'recordFollowUp', state: fullState(snapshot.value), caseId,
-          });
-        }
         const at = clampAt(loaded.sla, clock.now().toISOString());
         const version = stored.version + 1;
         const from = fullState(snapshot.value);
@@ -961,34 +1130,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
         work.events.push(eventRow(base(), 0, 'followUp:recorded', {
           clock: input.clock, outcome: input.outcome, reboundCaseId: reboundId, ...(input.note === undefined ? {} : { note: input.note }),
         }));
-        const timers = evaluateInto(work, def, [{ type: 'recordFollowUp', at, clock: input.clock }], base);
-        const t = timersFor(stored, stored.tenantId, caseId, timers, work.sla);
+        const t = slaWork(work, def, [{ type: 'recordFollowUp', at, clock: input.clock }], base, loaded.sla, stored.tenantId, caseId);
         const row = nextRow(stored, work, version, t.row);
         const audit = auditEntry(stored.auditHead, {
           at, actorId: actor.id, command: 'recordFollowUp', fromState: from, toState: from,
           summary: `recordFollowUp clock=${input.clock} outcome=${input.outcome}${reboundId === null ? '' : ` rebound=${reboundId}`}`,
         });
         row.auditHead = { seq: audit.seq, hash: audit.hash };
-        const c = snapshot.context;
-        if (reboundId !== null) {
-          reboundData = {
-            tier: c.tier, title: c.title, description: c.description, category: c.category, tags: c.tags, requester: c.requester, channel: c.channel,
-            ...(c.location === null ? {} : { location: c.location }),
-          } as RegisterData;
-        }
-        const res: CommandResult = { case: viewOf(row, c, snapshot.value, work.sla, at), events: work.events, replayed: false };
+        const res: CommandResult = { case: viewOf(row, snapshot.context, snapshot.value, work.sla, at), events: work.events, replayed: false };
         return { batch: buildBatch(row, stored.version, work.events, audit, idem, res, t.batch), result: res };
       });
-      let rebound: CaseView | null = null;
-      if (!result.replayed && reboundId !== null && reboundData !== null) {
-        const data: RegisterData = reboundData;
-        // The original is committed first (it names the new id); the new case is a second commit
-        // with that id, so a retry of this registration can only fail as "exists", never duplicate.
-        const planned = planRegister(data, actor, undefined, caseId, reboundId);
-        await store.commit(planned.batch);
-        emit(planned.result.events);
-        rebound = planned.result.case;
-      }
       return { ...result, rebound };
     },
 
@@ -1118,15 +1269,30 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return routing.suggest(routingRequestFor(loaded.stored.id, loaded.stored.tenantId, loaded.snapshot.context), clock.now());
     },
 
-    async relay({ tenantId, handler, batchSize = 100 }) {
+    async relay(raw) {
+      const o = parseOrThrow(RelayOptionsSchema, raw, ['options'], 'relay options');
+      const claim = { limit: o.batchSize ?? 100, leaseMs: o.leaseMs ?? 60_000, owner: o.workerId ?? workerId };
       let delivered = 0;
       for (;;) {
-        const rows = await store.readOutbox(tenantId, batchSize);
+        const rows = await store.claimOutbox(o.tenantId, { ...claim, now: clock.now() });
         if (rows.length === 0) return { delivered };
-        for (const row of rows) {
-          await handler(row.payload);
-          // Acknowledged one by one after the handler: a crash between the two redelivers this row only.
-          await store.ackOutbox(tenantId, [row.id]);
+        for (const [i, row] of rows.entries()) {
+          try {
+            await o.handler(row.payload);
+          } catch (error) {
+            // Hand this row and the rest of the batch back, so the next relay need not wait out the lease.
+            await store.releaseOutbox(o.tenantId, rows.slice(i).map((r) => r.id), row.lease.token).catch(() => undefined);
+            throw error;
+          }
+          try {
+            // Acknowledged one by one after the handler: a crash between the two redelivers this row only.
+            await store.ackOutbox(o.tenantId, [row.id], row.lease.token);
+          } catch (error) {
+            // The lease ran out and another relay took the row (it delivers it again, same id). The rest
+            // of this batch may be its too: claim afresh rather than deliver them a second time.
+            if (isJiaobanError(error, 'STORE') && error.details.reason === 'leaseLost') break;
+            throw error;
+          }
           delivered += 1;
         }
       }

@@ -9,7 +9,7 @@ import {
   cancelClock, createClock, extendClock, isStale, pauseClock, recomputeClock, resetClock, resumeClock, retargetClock,
   startClock, stopClock, type ClockState,
 } from './clock-state.js';
-import { resolveClockDefinitions, type ClockDefinition, type EventMatcher, type SlaPolicy, type SlaRole } from './policy.js';
+import { definitionsReactingTo, resolveClockDefinitions, type ClockDefinition, type EventMatcher, type SlaPolicy, type SlaRole } from './policy.js';
 import { invalid, iso, toMs } from './_time.js';
 
 /** The SLA part of a case: its clocks by key and the log of events they reacted to. Plain JSON. */
@@ -266,7 +266,7 @@ export function applySlaEvent(clocks: SlaClocks, event: SlaEvent, ctx: SlaContex
     changes.push(...retiered.changes);
   }
   const next: Record<string, ClockState> = { ...sla.clocks };
-  for (const def of resolveClockDefinitions(ctx.policy, ctx.tier)) {
+  for (const def of definitionsReactingTo(ctx.policy, ctx.tier, entry.type)) {
     if (def.scope === 'case') {
       const [clock, type] = react(def, next[def.name], entry, ctx, {});
       if (clock !== undefined && type !== null) {

@@ -101,8 +101,10 @@ export type Level = z.infer<typeof LevelSchema>;
 /**
  * One rung of the escalation ladder: it falls due `after` the clock reached level `on`, measured in
  * the clock's running time (a suspension freezes it like the clock itself). With
- * `holdUntilWorkingHours` the due instant moves to the next working instant of the owning unit's
- * working calendar, so that no reminder goes out at midnight.
+ * `holdUntilWorkingHours` the due instant moves to the next working instant of the recipients:
+ * the owning unit's working calendar for its owner and leader, the centre's (the engine's working
+ * calendar) for the dispatcher and the supervising body, both when a step reaches both; so no
+ * reminder goes out at midnight, nor on a day only the unit works.
  *
  * @example
  * EscalationStepSchema.parse({ id: 'urge', on: 'yellow', actions: [{ type: 'urge' }] });
@@ -419,7 +421,44 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = parseSlaPolicy(DEFAULT_SLA_POLICY_I
  * @example
  * resolveClockDefinitions(DEFAULT_SLA_POLICY, 'complex').find((d) => d.name === 'solution')?.target; //=> 10
  */
-export function resolveClockDefinitions(policy: SlaPolicy, tier: string): ClockDefinition[] {
+export function resolveClockDefinitions(policy: SlaPolicy, tier: string): readonly ClockDefinition[] {
+  // Every SLA event and every evaluation asks this; a policy is read-only once parsed, so the merge
+  // is done once per (policy, tier). The returned array is shared: callers must not change it.
+  let byTier = resolved.get(policy);
+  if (byTier === undefined) resolved.set(policy, (byTier = new Map()));
+  let defs = byTier.get(tier);
+  if (defs === undefined) byTier.set(tier, (defs = mergeClockDefinitions(policy, tier)));
+  return defs;
+}
+
+const resolved = new WeakMap<SlaPolicy, Map<string, readonly ClockDefinition[]>>();
+
+/**
+ * The tier's clock definitions that react to an event of `type` (any of their matchers, or the
+ * policy's `cancelAllOn`): the others leave every clock as it is, so the reducer skips them.
+ *
+ * @example
+ * definitionsReactingTo(DEFAULT_SLA_POLICY, 'general', 'reply').map((d) => d.name); //=> ['review', 'conclusion']
+ */
+export function definitionsReactingTo(policy: SlaPolicy, tier: string, type: string): readonly ClockDefinition[] {
+  let byType = reacting.get(policy);
+  if (byType === undefined) reacting.set(policy, (byType = new Map()));
+  const key = `${tier}\u0000${type}`;
+  let defs = byType.get(key);
+  if (defs === undefined) {
+    const all = resolveClockDefinitions(policy, tier);
+    const hit = (list: readonly EventMatcher[]): boolean => list.some((m) => (typeof m === 'string' ? m : m.type) === type);
+    defs = hit(policy.cancelAllOn)
+      ? all
+      : all.filter((d) => [d.startOn, d.stopOn, d.resetOn, d.pauseOn, d.resumeOn, d.extendOn, d.cancelOn].some(hit));
+    byType.set(key, defs);
+  }
+  return defs;
+}
+
+const reacting = new WeakMap<SlaPolicy, Map<string, readonly ClockDefinition[]>>();
+
+function mergeClockDefinitions(policy: SlaPolicy, tier: string): ClockDefinition[] {
   const own = policy.tiers[tier];
   if (own === undefined) {
     throw new JiaobanError('VALIDATION', `The SLA policy has no tier '${tier}'`, {

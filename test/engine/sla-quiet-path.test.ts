@@ -1,0 +1,160 @@
+/**
+ * The command path skips the SLA evaluation when it would change nothing (`slaIsQuiet`) and stores
+ * clocks compactly (`packSla`). Both are only safe if what is stored after every commit is exactly
+ * what the full evaluation would have stored: checked here by re-running that evaluation on the
+ * stored state after every accepted command of random lives at random instants.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cnMainland } from '../../src/calendar/index.js';
+import { emptyCaseSla, slaContext, slaStep } from '../../src/engine/_sla.js';
+import { packSla, unpackSla } from '../../src/engine/_sla-packing.js';
+import { DEFAULT_SLA_POLICY, createEngine, memoryStore, type Actor, type CommandInput, type Tier } from '../../src/index.js';
+import { SimulatedClock } from '../../src/testing/index.js';
+import { A, COOP, LEAD, TENANT, dispatchCmd, registration } from './_helpers.js';
+
+const cn = cnMainland();
+const reply: CommandInput = { type: 'reply', summary: '已修复', resolved: true, signOff: { leaderId: 'p-lead-leader', level: 'deputy' } };
+
+/** Commands a case may be offered at any point; the machine refuses most of them in most states. */
+const MOVES: Array<[CommandInput, Actor]> = [
+  [{ type: 'accept' }, A.intake],
+  [dispatchCmd([COOP]), A.dispatcher],
+  [{ type: 'sign', unitId: LEAD, ownerId: 'p-lead-handler' }, A.leadLiaison],
+  [{ type: 'sign', unitId: COOP, ownerId: 'p-coop' }, A.coop],
+  [{ type: 'contactRequester', method: 'phone', reached: true }, A.leadHandler],
+  [{ type: 'urge' }, A.supervisor],
+  [{ type: 'reportProgress', progress: '处理中', percent: 40 }, A.leadHandler],
+  [{ type: 'submitOpinion', unitId: COOP, opinion: '同意', consent: true }, A.coop],
+  [{ type: 'requestExtension', reason: '需采购配件', workingDays: 2 }, A.leadLeader],
+  [{ type: 'approveExtension' }, A.supervisor],
+  [{ type: 'requestSuspension', reason: 'awaitingThirdParty', explanation: '等待供电部门' }, A.leadLeader],
+  [{ type: 'approveSuspension' }, A.dutyChief],
+  [{ type: 'resume' }, A.dutyChief],
+  [reply, A.leadLeader],
+  [{ type: 'sendBack', reason: '未解决' }, A.reviewer],
+  [{ type: 'approveReply' }, A.reviewer],
+  [{ type: 'reportFirstFeedback', summary: '已到场' }, A.leadHandler],
+];
+
+/** 0 to 30 working-ish hours, in minutes: short steps keep clocks green, long ones cross every mark. */
+const pause = fc.integer({ min: 0, max: 30 * 60 });
+
+describe('SLA hot path', () => {
+  it('leaves after every commit exactly what a full evaluation at that instant would leave', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Tier>('general', 'immediate', 'complex'),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: MOVES.length - 1 }), pause), { minLength: 5, maxLength: 30 }),
+        async (tier, steps) => {
+          const clock = new SimulatedClock('2026-02-12T02:00:00Z');
+          const store = memoryStore();
+          const engine = createEngine({ store, clock, ids: { caseId: () => 'c-1' } });
+          await engine.register(registration(tier), { actor: A.intake });
+          for (const [move, minutes] of steps) {
+            clock.advance({ minutes });
+            const [command, actor] = MOVES[move] as [CommandInput, Actor];
+            const accepted = await engine.execute('c-1', command, { actor }).then(() => true, () => false);
+            if (!accepted) continue;
+            const row = await store.load(TENANT, 'c-1');
+            const sla = unpackSla(row?.sla, tier, emptyCaseSla);
+            // What the stored form says survives a JSON round trip unchanged.
+            expect(unpackSla(JSON.parse(JSON.stringify(packSla(sla))), tier, emptyCaseSla)).toEqual(sla);
+            if (sla.gap !== null) continue;
+            const full = slaStep(sla, [], row?.updatedAt as string, slaContext(DEFAULT_SLA_POLICY, { working: cn }, tier));
+            expect(full.transitions).toEqual([]);
+            expect(full.escalations).toEqual([]);
+            expect(full.timers[0]?.dueAt ?? null).toBe(sla.wakeAt);
+            expect(full.sla.clocks).toEqual(sla.clocks);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('compact SLA storage', () => {
+  const instant = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+  const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
+  const clock = fc.record({
+    assignmentId: maybe(fc.constantFrom('a1', 'a2', 'a.3')),
+    name: fc.constantFrom('conclusion', 'sign', 'response', 'x.y'),
+    scope: fc.constantFrom('case', 'assignment'),
+    role: maybe(fc.constantFrom('lead', 'cooperating')),
+    unitId: maybe(fc.constantFrom('u-1', 'u-2')),
+    unit: fc.constantFrom('workingDays', 'workingMinutes', 'naturalMinutes'),
+    target: fc.integer({ min: 0, max: 500 }),
+    redoTarget: fc.integer({ min: 0, max: 500 }),
+    extension: fc.integer({ min: 0, max: 5 }),
+    extensionDays: fc.integer({ min: 0, max: 5 }),
+    threshold: fc.constantFrom(2 / 3, 0.5, 0.8),
+    overdueAfter: fc.constantFrom({ workingDays: 1 }, { naturalMinutes: 60 }),
+    delay: maybe(fc.constant({ naturalDays: 30 })),
+    status: fc.constantFrom('idle', 'scheduled', 'running', 'paused', 'stopped'),
+    cancelled: fc.boolean(),
+    round: fc.integer({ min: 1, max: 3 }),
+    originalStartedAt: maybe(instant),
+    scheduledAt: maybe(instant),
+    startedAt: maybe(instant),
+    stoppedAt: maybe(fc.oneof(instant, fc.constant('2026-03-02T09:30:00+08:00'))),
+    pauses: fc.array(fc.record({ from: instant, to: maybe(instant) }), { maxLength: 3 }),
+    calendar: maybe(fc.record({ id: fc.constantFrom('cn-mainland', 'unit.water'), revision: fc.integer({ min: 0, max: 9 }) })),
+    budgetMs: fc.integer({ min: 0, max: 10 ** 9 }),
+    usedMs: fc.integer({ min: 0, max: 10 ** 9 }),
+    asOf: maybe(instant),
+    deadline: maybe(instant),
+    level: fc.constantFrom('green', 'yellow', 'red', 'overdue'),
+    warnedAt: maybe(instant),
+    breachedAt: maybe(instant),
+    overdueAt: maybe(instant),
+    firedSteps: fc.array(fc.constantFrom('urge', 'notify', 'supervise'), { maxLength: 3 }),
+    concludedOverdue: fc.boolean(),
+    finalLevel: maybe(fc.constantFrom('green', 'yellow', 'red', 'overdue')),
+  });
+
+  it('reads back exactly what was written, through JSON', () => {
+    fc.assert(
+      fc.property(fc.array(clock, { maxLength: 6 }), (raw) => {
+        const clocks: Record<string, unknown> = {};
+        raw.forEach((c, i) => {
+          const key = `${c.assignmentId ?? `k${i}`}.${c.name}`;
+          // Field order as the SLA core writes a clock.
+          clocks[key] = {
+            key, name: c.name, scope: c.scope, assignmentId: c.assignmentId, role: c.role, unitId: c.unitId, unit: c.unit, target: c.target,
+            redoTarget: c.redoTarget, extension: c.extension, extensionDays: c.extensionDays, threshold: c.threshold, overdueAfter: c.overdueAfter,
+            delay: c.delay, status: c.status, cancelled: c.cancelled, round: c.round, originalStartedAt: c.originalStartedAt,
+            scheduledAt: c.scheduledAt, startedAt: c.startedAt, stoppedAt: c.stoppedAt, pauses: c.pauses, calendar: c.calendar,
+            budgetMs: c.budgetMs, usedMs: c.usedMs, asOf: c.asOf, deadline: c.deadline, level: c.level, warnedAt: c.warnedAt,
+            breachedAt: c.breachedAt, overdueAt: c.overdueAt, firedSteps: c.firedSteps, concludedOverdue: c.concludedOverdue, finalLevel: c.finalLevel,
+          };
+        });
+        const sla = { ...emptyCaseSla('general'), clocks: { version: 1 as const, tier: 'general', clocks: clocks as never, log: [] } };
+        const back = unpackSla(JSON.parse(JSON.stringify(packSla(sla))), 'general', emptyCaseSla);
+        expect(back).toEqual(sla);
+        // Field order too, so a clock read back serialises byte for byte as it was written.
+        expect(JSON.stringify(back.clocks)).toBe(JSON.stringify(sla.clocks));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a clock of an unknown shape as it is', () => {
+    const odd = { key: 'odd', name: 'odd', status: 'running', extra: 1 };
+    const sla = { ...emptyCaseSla('general'), clocks: { version: 1 as const, tier: 'general', clocks: { odd: odd as never }, log: [] } };
+    expect(unpackSla(JSON.parse(JSON.stringify(packSla(sla))), 'general', emptyCaseSla)).toEqual(sla);
+  });
+
+  it('still reads the positional format 1', () => {
+    const row = {
+      packed: 1, tier: 'general', timerId: null, gap: null, followUps: [], reboundOf: null, rebounded: false,
+      clocks: [['acceptance', 'acceptance', 'case', null, null, null, 'workingMinutes', 240, 240, 0, 0, 2 / 3, { workingDays: 1 }, null, 'stopped', false, 1,
+        '2026-03-02T01:00:00.000Z', null, '2026-03-02T01:00:00.000Z', '2026-03-02T01:00:00.000Z', [], { id: 'cn-mainland', revision: 8 }, 14400000, 0,
+        '2026-03-02T01:00:00.000Z', '2026-03-02T06:30:00.000Z', 'green', null, null, null, [], false, 'green']],
+      log: [['register', '2026-03-02T01:00:00.000Z']],
+    };
+    const sla = unpackSla(row, 'general', emptyCaseSla);
+    expect(sla.clocks.clocks['acceptance']).toMatchObject({ status: 'stopped', budgetMs: 14_400_000, deadline: '2026-03-02T06:30:00.000Z', finalLevel: 'green' });
+    expect(sla.clocks.log).toEqual([{ type: 'register', at: '2026-03-02T01:00:00.000Z' }]);
+  });
+});
