@@ -72,10 +72,19 @@ function defaultOf(i: number, v: readonly unknown[], previousCalendar: unknown):
 /** Fields the defaults of others read are restored first. */
 const DEPENDED_ON: readonly number[] = [KEY, ASSIGNMENT, TARGET, STARTED];
 
+/** Equal as JSON would write them (same keys in the same order, same values); no serialising. */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string;
+    if (k !== kb[i] || !sameJson((a as Raw)[k], (b as Raw)[k])) return false;
+  }
+  return true;
 }
 
 /** Whether the clock has exactly the fields this format knows, so nothing can be dropped. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
+import { pureTransition } from '../machines/_pure-transition.js';
 import { z } from 'zod';
 import { cnMainland } from '../calendar/cn-mainland.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
@@ -460,6 +461,8 @@ interface Work {
   sla: CaseSla;
   events: EngineEvent[];
   at: string;
+  /** The SLA state as loaded: while `sla` is still this object, the row's stored form can be kept. */
+  loadedSla?: CaseSla;
 }
 
 /**
@@ -637,7 +640,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           if (command === null) continue;
           const before = work.snapshot;
           const event = Object.assign({ meta: { actorId: systemActor, at: work.at, deadline: null } }, command) as unknown as CaseEvent;
-          const [next] = transition(def.machine, before, event);
+          const next = pureTransition(def.machine, before, event);
           // A guard said no (supervision already higher, opinion already given): nothing to do.
           if (next === before) continue;
           work.snapshot = next;
@@ -660,6 +663,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const c = work.snapshot.context;
     const lead = c.assignments.find((a) => a.role === 'lead' && a.state !== 'withdrawn' && a.state !== 'replaced');
     const sla: CaseSla = { ...work.sla, timerId: timer?.id ?? null, wakeAt: timer?.dueAt ?? null };
+    // Clocks untouched (the quiet path) and the same timer: the stored form is already what packing gives.
+    const unchanged = work.sla === work.loadedSla && stored.sla !== undefined && work.sla.timerId === sla.timerId && work.sla.wakeAt === sla.wakeAt;
     return {
       tenantId: stored.tenantId,
       id: stored.id,
@@ -675,7 +680,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       unitIds: activeUnits(c),
       level: caseLevelOf(sla),
       dueAt: earliestDueOf(sla),
-      sla: packSla(sla),
+      sla: unchanged ? stored.sla : packSla(sla),
       auditHead: stored.auditHead,
     };
   }
@@ -714,7 +719,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const meta: EventMeta = { actorId: actor.id, at, deadline };
     // Object.assign, not `{ ...command, meta }`: adding a field after a spread is V8's slow path.
     const event = Object.assign({ meta }, command) as unknown as CaseEvent;
-    const [next] = transition(def.machine, snapshot, event);
+    const next = pureTransition(def.machine, snapshot, event);
     const from = fullState(snapshot.value);
     if (next === snapshot) {
       throw new JiaobanError('INVALID_TRANSITION', `${command.type} is not possible in ${from}`, {
@@ -724,7 +729,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const version = stored.version + 1;
     // 改变办理类别 moves the case to the new tier's machine (change-tier.ts); other commands keep theirs.
     const moved = followTier(tiers, def, snapshot.context, next, command);
-    const work: Work = { snapshot: moved.snapshot, sla: loaded.sla, events: [], at };
+    const work: Work = { snapshot: moved.snapshot, sla: loaded.sla, loadedSla: loaded.sla, events: [], at };
     const base = (): EventBase => ({
       caseId: stored.id, tenantId: stored.tenantId, tier: work.snapshot.context.tier, version, at, actorId: actor.id,
       command: command.type, fromState: from, toState: fullState(work.snapshot.value),
@@ -851,7 +856,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const at = clampAt(loaded.sla, now);
     const version = stored.version + 1;
     const from = fullState(snapshot.value);
-    const work: Work = { snapshot, sla: loaded.sla, events: [], at };
+    const work: Work = { snapshot, sla: loaded.sla, loadedSla: loaded.sla, events: [], at };
     const base = (): EventBase => ({
       caseId: stored.id, tenantId: stored.tenantId, tier: work.snapshot.context.tier, version, at, actorId: systemActor,
       command, fromState: from, toState: fullState(work.snapshot.value),
