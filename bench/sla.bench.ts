@@ -381,7 +381,9 @@ export async function run(): Promise<string> {
       `Simulated year: ${formatCount(year.cases)} cases registered over the working hours of 2026 (6 : 3 : 1 general,`,
       'immediate, complex), each a scripted life with seeded working-time gaps, from registration to archive;',
       `${formatCount(year.mix['late'] ?? 0)} dawdle past their deadline, ${formatCount(year.mix['extension'] ?? 0)} get an extension, ${formatCount(year.mix['returned'] ?? 0)} are returned`,
-      `and redispatched, ${formatCount(year.mix['suspended'] ?? 0)} are suspended; half get a 30-day 回头看. \`engine.tick\` runs every simulated hour.`,
+      `and redispatched, ${formatCount(year.mix['suspended'] ?? 0)} are suspended; 95 % get their 30- and 90-day 回头看 recorded within the`,
+      'follow-up\'s 5 working days, the rest lapse and escalate. `engine.tick` runs every simulated hour. Most frequent',
+      `events from ticks: ${Object.entries(year.tickEventKinds).slice(0, 6).map(([k, n]) => `\`${k}\` ${formatCount(n)}`).join(', ')}.`,
       '',
       markdownTable(
         ['measure', 'value', 'target'],
