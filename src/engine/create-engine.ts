@@ -705,8 +705,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return { row, batch: { upsert: row === null ? [] : [row], remove: oldId !== null && oldId !== row?.id ? [oldId] : [] } };
   }
 
-  /** The pure middle of the path: authorize and transition a loaded case, run its clocks, build the commit batch. */
-  /** `authorized`: the caller already ran `check` for this command (a routed dispatch does, before routing). */
+  /**
+   * The pure middle of the path: authorize and transition a loaded case, run its clocks, build the
+   * commit batch. `authorized`: the caller already ran `check` for this command (a routed dispatch
+   * does, before routing).
+   */
   function plan(loaded: Loaded, command: Command, ctx: CommandContext, idem: CommitBatch['idempotency'], note = '', authorized = false): Planned {
     const { stored, def, snapshot } = loaded;
     const actor = ctx.actor;
