@@ -18,6 +18,7 @@ import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import { parseSlaPolicy } from '../../src/sla/policy.js';
 import type { CaseStore, CommitBatch, StoredCase } from '../../src/store/case-store.js';
 import { commitBatch, type BatchOptions } from '../../src/testing/conformance/index.js';
+import { mulberry32 } from '../../bench/_random.js';
 
 export const PG_URL = process.env['JIAOBAN_TEST_PG_URL'];
 export const NO_PG_REASON = 'JIAOBAN_TEST_PG_URL is not set: this test needs a real PostgreSQL server (PGlite is one connection in one process)';
@@ -124,16 +125,10 @@ export async function checkCase(store: CaseStore, tenantId: string, caseId: stri
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A small seeded PRNG (mulberry32): every run's random choices replay from its printed seed. */
+/** The benches' seeded PRNG in [0, 1): every run's random choices replay from its printed seed. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /**
