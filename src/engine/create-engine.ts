@@ -865,6 +865,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       command, fromState: from, toState: fullState(work.snapshot.value),
     });
     const t = slaWork(work, def, [], base, loaded.sla, stored.tenantId, stored.id);
+    // The quiet path left the clocks and the timer row as they were: nothing to write or compare.
+    if (work.sla === loaded.sla && work.events.length === 0 && t.batch.upsert.length === 0 && t.batch.remove.length === 0) return null;
     const row = nextRow(stored, work, version, t.row);
     const unchanged = work.events.length === 0 && canonicalJson(row.sla) === canonicalJson(stored.sla ?? null) && t.batch.remove.length === 0;
     if (unchanged) return null;
@@ -1102,6 +1104,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
       const reboundId = input.outcome === 'rebounded' ? reboundCaseId(actor.tenantId, caseId, input.clock) : null;
       let rebound: CaseView | null = null;
+      // The rebound's commit does not touch the original, so its load serves the first attempt too.
+      let firstLoad: Loaded | null = null;
       if (reboundId !== null) {
         if (ctx.idempotencyKey !== undefined && fingerprint !== null) {
           const replay = await replayOrConflict(actor.tenantId, ctx.idempotencyKey, fingerprint);
@@ -1115,11 +1119,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
         check(actor, 'recordFollowUp', null, loaded);
         assertFollowUpOpen(loaded, input, caseId);
         rebound = await ensureRebound(loaded, reboundId, actor);
+        firstLoad = loaded;
       }
       const result = await commitWithRetry(actor.tenantId, ctx, fingerprint, async () => {
-        const loaded = await loadChecked(caseId, ctx);
-        check(actor, 'recordFollowUp', null, loaded);
-        assertFollowUpOpen(loaded, input, caseId);
+        const reused = firstLoad;
+        firstLoad = null;
+        const loaded = reused ?? (await loadChecked(caseId, ctx));
+        if (reused === null) {
+          check(actor, 'recordFollowUp', null, loaded);
+          assertFollowUpOpen(loaded, input, caseId);
+        }
         const { stored, def, snapshot } = loaded;
         const at = clampAt(loaded.sla, clock.now().toISOString());
         const version = stored.version + 1;
