@@ -5,12 +5,14 @@
  *
  * - a clock is `[mask, ...values]`: the values of the fields in `CLOCK_FIELDS` order that differ
  *   from their default, with bit i of `mask` set when field i is present. The defaults are
- *   policy-independent (null, false, 0, an empty list, green, round 1) or taken from the clock
- *   itself (`name` from the key, `redoTarget` = `target`, `originalStartedAt` and `asOf` =
- *   `startedAt`, `calendar` = the previous clock's): a stored clock never depends on today's policy;
+ *   constants (null, false, 0, an empty list, green, round 1), taken from the clock itself (`name`
+ *   from the key, `redoTarget` = `target`, `originalStartedAt` and `asOf` = `startedAt`, `calendar`
+ *   = the previous clock's), or, from format 3 on, the clock's terms under the built-in policy of
+ *   format 3 (`FORMAT_3_TERMS`: scope, unit, target, threshold, grace). That table is frozen with
+ *   the format: a stored clock never depends on the policy the engine runs today;
  * - a clock of another shape (a newer SLA core) is stored as an object, never trimmed.
  *
- * Format 1 (a positional array of every field) is still read.
+ * Formats 1 (a positional array of every field) and 2 (no policy terms) are still read.
  */
 import type { ClockState } from '../sla/clock-state.js';
 import type { SlaClocks } from '../sla/apply-sla-event.js';
@@ -25,9 +27,37 @@ const CLOCK_FIELDS = [
 type ClockField = (typeof CLOCK_FIELDS)[number];
 const FIELD_SET: ReadonlySet<string> = new Set(CLOCK_FIELDS);
 
+/** The format `packSla` writes. */
+const FORMAT = 3;
+
 const LOG_FIELDS = ['type', 'at', 'assignmentId', 'role', 'unitId', 'workingDays', 'clock'] as const;
 
 type Raw = Record<string, unknown>;
+
+/**
+ * A clock's terms under `DEFAULT_SLA_POLICY` as it stood when format 3 was defined, by scope and
+ * name: [unit, target]. Frozen here rather than read from the policy, so a later change of the
+ * built-in policy cannot change what a stored row means (a test checks the two still agree; when
+ * they no longer do, the next format gets its own table). The threshold default is 2/3, the grace
+ * one working day, or 60 natural minutes for a natural clock.
+ */
+export const FORMAT_3_TERMS: Readonly<Record<string, readonly [string, number]>> = {
+  'assignment:sign': ['workingDays', 1],
+  'assignment:response': ['workingMinutes', 240],
+  'case:review': ['workingDays', 1],
+  'case:revisit': ['workingDays', 1],
+  'case:followUp30': ['workingDays', 5],
+  'case:followUp90': ['workingDays', 5],
+  'case:response': ['naturalMinutes', 120],
+  'case:firstFeedback': ['naturalMinutes', 1440],
+  'case:acceptance': ['workingMinutes', 240],
+  'case:conclusion': ['workingDays', 3],
+  'case:leadDesignation': ['workingDays', 1],
+  'case:solution': ['workingDays', 10],
+};
+export const FORMAT_3_THRESHOLD = 2 / 3;
+export const FORMAT_3_GRACE = { workingDays: 1 } as const;
+export const FORMAT_3_NATURAL_GRACE = { naturalMinutes: 60 } as const;
 
 /** Fields whose default is a constant. */
 const CONSTANT_DEFAULTS: Partial<Record<ClockField, unknown>> = {
@@ -40,7 +70,11 @@ const at = (f: ClockField): number => CLOCK_FIELDS.indexOf(f);
 const KEY = at('key');
 const NAME = at('name');
 const ASSIGNMENT = at('assignmentId');
+const SCOPE = at('scope');
+const UNIT = at('unit');
 const TARGET = at('target');
+const THRESHOLD = at('threshold');
+const OVERDUE_AFTER = at('overdueAfter');
 const REDO_TARGET = at('redoTarget');
 const STARTED = at('startedAt');
 const ORIGINAL_START = at('originalStartedAt');
@@ -49,8 +83,16 @@ const CALENDAR = at('calendar');
 const PAUSES = at('pauses');
 const FIRED = at('firedSteps');
 
-/** The default of field `i`, from the clock's other values (`v`) where it is not a constant. */
-function defaultOf(i: number, v: readonly unknown[], previousCalendar: unknown): unknown {
+/** The format-3 terms of a clock, found by its scope (an assignment id or none) and name. */
+function termsOf(v: readonly unknown[]): readonly [string, number] | undefined {
+  return FORMAT_3_TERMS[`${v[ASSIGNMENT] === null ? 'case' : 'assignment'}:${String(v[NAME])}`];
+}
+
+/**
+ * The default of field `i`, from the clock's other values (`v`) where it is not a constant. `format`:
+ * policy terms are defaults from format 3 on.
+ */
+function defaultOf(i: number, v: readonly unknown[], previousCalendar: unknown, format: number): unknown {
   switch (i) {
     case NAME: {
       const key = v[KEY] as string;
@@ -65,12 +107,28 @@ function defaultOf(i: number, v: readonly unknown[], previousCalendar: unknown):
     case CALENDAR:
       return previousCalendar;
     default:
+      break;
+  }
+  if (format < 3) return DEFAULTS[i];
+  switch (i) {
+    case SCOPE:
+      return termsOf(v) === undefined ? undefined : v[ASSIGNMENT] === null ? 'case' : 'assignment';
+    case UNIT:
+      return termsOf(v)?.[0];
+    case TARGET:
+      return termsOf(v)?.[1];
+    case THRESHOLD:
+      return FORMAT_3_THRESHOLD;
+    case OVERDUE_AFTER:
+      return v[UNIT] === 'naturalMinutes' ? FORMAT_3_NATURAL_GRACE : FORMAT_3_GRACE;
+    default:
       return DEFAULTS[i];
   }
 }
 
-/** Fields the defaults of others read are restored first. */
-const DEPENDED_ON: readonly number[] = [KEY, ASSIGNMENT, TARGET, STARTED];
+/** Fields the defaults of others read, in the order they are restored (each before its readers). */
+const DEPENDED_ON: readonly number[] = [KEY, ASSIGNMENT, STARTED, NAME, UNIT, TARGET];
+const RESTORED_FIRST: readonly boolean[] = CLOCK_FIELDS.map((_, i) => DEPENDED_ON.includes(i));
 
 /** Equal as JSON would write them (same keys in the same order, same values); no serialising. */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -108,7 +166,7 @@ function packClock(o: Raw, previousCalendar: unknown): unknown[] {
   let mask = 0;
   for (let i = 1; i < CLOCK_FIELDS.length; i++) {
     const value = v[i];
-    const omit = i === PAUSES || i === FIRED ? Array.isArray(value) && value.length === 0 : sameJson(value, defaultOf(i, v, previousCalendar));
+    const omit = i === PAUSES || i === FIRED ? Array.isArray(value) && value.length === 0 : sameJson(value, defaultOf(i, v, previousCalendar, FORMAT));
     if (omit) continue;
     mask += 2 ** i;
     out.push(value);
@@ -117,7 +175,7 @@ function packClock(o: Raw, previousCalendar: unknown): unknown[] {
   return out;
 }
 
-function unpackClock(row: readonly unknown[], previousCalendar: unknown): Raw {
+function unpackClock(row: readonly unknown[], previousCalendar: unknown, format: number): Raw {
   const mask = row[0] as number;
   const v: unknown[] = new Array(CLOCK_FIELDS.length);
   const missing: boolean[] = new Array(CLOCK_FIELDS.length);
@@ -128,11 +186,12 @@ function unpackClock(row: readonly unknown[], previousCalendar: unknown): Raw {
     missing[i] = !present(mask, i);
     if (!missing[i]) v[i] = row[next++];
   }
-  for (const i of DEPENDED_ON) if (missing[i]) v[i] = DEFAULTS[i];
+  // Restored before the rest, each after what its own default reads.
+  for (const i of DEPENDED_ON) if (missing[i]) v[i] = defaultOf(i, v, previousCalendar, format);
   const o: Raw = {};
   for (let i = 0; i < CLOCK_FIELDS.length; i++) {
     let value = v[i];
-    if (missing[i]) value = i === PAUSES || i === FIRED ? [] : defaultOf(i, v, previousCalendar);
+    if (missing[i] && !RESTORED_FIRST[i]) value = i === PAUSES || i === FIRED ? [] : defaultOf(i, v, previousCalendar, format);
     o[CLOCK_FIELDS[i] as string] = value;
   }
   return o;
@@ -140,7 +199,7 @@ function unpackClock(row: readonly unknown[], previousCalendar: unknown): Raw {
 
 /** The stored form of `CaseSla`. */
 interface PackedSla extends Omit<CaseSla, 'clocks'> {
-  packed: 1 | 2;
+  packed: 1 | 2 | 3;
   tier: string;
   clocks: Array<unknown[] | Raw>;
   log: unknown[][];
@@ -170,10 +229,10 @@ export function packSla(sla: CaseSla): PackedSla {
     while (row.length > 2 && row[row.length - 1] === null) row.pop();
     return row;
   });
-  return { ...sla, packed: 2, tier: sla.clocks.tier, clocks, log };
+  return { ...sla, packed: FORMAT, tier: sla.clocks.tier, clocks, log };
 }
 
-/** Reads what `packSla` wrote (format 1 or 2), or an unpacked `CaseSla`, or nothing (a new case). */
+/** Reads what `packSla` wrote (format 1, 2 or 3), or an unpacked `CaseSla`, or nothing (a new case). */
 export function unpackSla(stored: unknown, tier: string, empty: (tier: string) => CaseSla): CaseSla {
   if (stored === undefined || stored === null) return empty(tier);
   const p = stored as PackedSla | CaseSla;
@@ -188,7 +247,7 @@ export function unpackSla(stored: unknown, tier: string, empty: (tier: string) =
       o = {};
       for (let i = 0; i < CLOCK_FIELDS.length; i++) o[CLOCK_FIELDS[i] as string] = c[i];
     } else {
-      o = unpackClock(c, calendar);
+      o = unpackClock(c, calendar, p.packed);
       calendar = o['calendar'];
     }
     clocks[o['key'] as string] = o as unknown as ClockState;

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cnMainland } from '../../src/calendar/index.js';
 import { emptyCaseSla, slaContext, slaStep } from '../../src/engine/_sla.js';
-import { packSla, unpackSla } from '../../src/engine/_sla-packing.js';
+import { FORMAT_3_TERMS, FORMAT_3_THRESHOLD, packSla, unpackSla } from '../../src/engine/_sla-packing.js';
+import { resolveClockDefinitions } from '../../src/sla/policy.js';
 import { DEFAULT_SLA_POLICY, createEngine, memoryStore, type Actor, type CommandInput, type Tier } from '../../src/index.js';
 import { SimulatedClock } from '../../src/testing/index.js';
 import { A, COOP, LEAD, TENANT, dispatchCmd, registration } from './_helpers.js';
@@ -79,12 +80,13 @@ describe('compact SLA storage', () => {
   const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
   const clock = fc.record({
     assignmentId: maybe(fc.constantFrom('a1', 'a2', 'a.3')),
-    name: fc.constantFrom('conclusion', 'sign', 'response', 'x.y'),
+    name: fc.constantFrom('conclusion', 'sign', 'response', 'firstFeedback', 'x.y'),
     scope: fc.constantFrom('case', 'assignment'),
     role: maybe(fc.constantFrom('lead', 'cooperating')),
     unitId: maybe(fc.constantFrom('u-1', 'u-2')),
     unit: fc.constantFrom('workingDays', 'workingMinutes', 'naturalMinutes'),
-    target: fc.integer({ min: 0, max: 500 }),
+    // The built-in terms (format 3 omits them) as often as other values.
+    target: fc.oneof(fc.constantFrom(1, 3, 120, 240, 1440), fc.integer({ min: 0, max: 500 })),
     redoTarget: fc.integer({ min: 0, max: 500 }),
     extension: fc.integer({ min: 0, max: 5 }),
     extensionDays: fc.integer({ min: 0, max: 5 }),
@@ -143,6 +145,47 @@ describe('compact SLA storage', () => {
     const odd = { key: 'odd', name: 'odd', status: 'running', extra: 1 };
     const sla = { ...emptyCaseSla('general'), clocks: { version: 1 as const, tier: 'general', clocks: { odd: odd as never }, log: [] } };
     expect(unpackSla(JSON.parse(JSON.stringify(packSla(sla))), 'general', emptyCaseSla)).toEqual(sla);
+  });
+
+  it('omits the built-in terms of a clock and still reads format 2, which stored them', () => {
+    const acceptance = {
+      key: 'acceptance', name: 'acceptance', scope: 'case', assignmentId: null, role: null, unitId: null, unit: 'workingMinutes', target: 240,
+      redoTarget: 240, extension: 0, extensionDays: 0, threshold: 2 / 3, overdueAfter: { workingDays: 1 }, delay: null, status: 'running',
+      cancelled: false, round: 1, originalStartedAt: '2026-03-02T01:00:00.000Z', scheduledAt: null, startedAt: '2026-03-02T01:00:00.000Z',
+      stoppedAt: null, pauses: [], calendar: { id: 'cn-mainland', revision: 8 }, budgetMs: 14_400_000, usedMs: 0, asOf: '2026-03-02T01:00:00.000Z',
+      deadline: '2026-03-02T06:30:00.000Z', level: 'green', warnedAt: null, breachedAt: null, overdueAt: null, firedSteps: [],
+      concludedOverdue: false, finalLevel: null,
+    };
+    const sla = { ...emptyCaseSla('general'), clocks: { version: 1 as const, tier: 'general', clocks: { acceptance: acceptance as never }, log: [] } };
+    const packed = packSla(sla);
+    expect(packed.packed).toBe(3);
+    // mask, key, status, startedAt, calendar, budgetMs, deadline: scope, unit, target, threshold and grace are the format's terms.
+    expect(packed.clocks[0]).toEqual([
+      expect.any(Number), 'acceptance', 'running', '2026-03-02T01:00:00.000Z', { id: 'cn-mainland', revision: 8 }, 14_400_000, '2026-03-02T06:30:00.000Z',
+    ]);
+    // The same clock as format 2 wrote it: the terms present, under the same mask bits.
+    const format2 = {
+      ...packed, packed: 2,
+      clocks: [[(packed.clocks[0] as number[])[0]! + 2 ** 2 + 2 ** 6 + 2 ** 7 + 2 ** 11 + 2 ** 12, 'acceptance', 'case', 'workingMinutes', 240, 2 / 3, { workingDays: 1 },
+        'running', '2026-03-02T01:00:00.000Z', { id: 'cn-mainland', revision: 8 }, 14_400_000, '2026-03-02T06:30:00.000Z']],
+    };
+    expect(unpackSla(JSON.parse(JSON.stringify(format2)), 'general', emptyCaseSla)).toEqual(sla);
+    expect(unpackSla(JSON.parse(JSON.stringify(packed)), 'general', emptyCaseSla)).toEqual(sla);
+  });
+
+  it('keeps format 3 terms equal to the built-in policy they were copied from', () => {
+    // When the built-in policy changes, rows already written must keep their meaning: this fails
+    // first, and the answer is a format 4 with its own table, never an edit of format 3's.
+    const seen = new Set<string>();
+    for (const tier of ['immediate', 'general', 'complex']) {
+      for (const d of resolveClockDefinitions(DEFAULT_SLA_POLICY, tier)) {
+        const slot = `${d.scope}:${d.name}`;
+        seen.add(slot);
+        expect([slot, FORMAT_3_TERMS[slot]]).toEqual([slot, [d.unit, d.target]]);
+        expect(d.threshold ?? DEFAULT_SLA_POLICY.levels.threshold ?? FORMAT_3_THRESHOLD).toBe(FORMAT_3_THRESHOLD);
+      }
+    }
+    expect([...seen].sort()).toEqual(Object.keys(FORMAT_3_TERMS).sort());
   });
 
   it('still reads the positional format 1', () => {
