@@ -18,6 +18,37 @@ export function canonicalJson(value: unknown): string {
   return `{${parts.join(',')}}`;
 }
 
+/**
+ * Whether two JSON values have the same `canonicalJson`, without building either string: key order
+ * does not matter and `undefined` properties count as absent.
+ *
+ * @example
+ * sameCanonical({ a: 1, b: [2] }, { b: [2], a: 1, c: undefined });
+ * //=> true
+ */
+export function sameCanonical(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+    // NaN and ±Infinity serialise as null, as JSON.stringify writes them.
+    return typeof a === 'number' && typeof b === 'number' ? JSON.stringify(a) === JSON.stringify(b) : false;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameCanonical(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const key in x) {
+    if (x[key] === undefined) continue;
+    if (y[key] === undefined || !sameCanonical(x[key], y[key])) return false;
+    n++;
+  }
+  for (const key in y) if (y[key] !== undefined) n--;
+  return n === 0;
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import { initialTransition } from 'xstate';
-import { pureTransition } from '../machines/_pure-transition.js';
+import { pureInitialTransition, pureTransition } from '../machines/_pure-transition.js';
 import { z } from 'zod';
 import { cnMainland } from '../calendar/cn-mainland.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
@@ -17,7 +16,7 @@ import type { SlaEvent } from '../sla/apply-sla-event.js';
 import type { SlaTimer } from '../sla/evaluate-clocks.js';
 import type { AuditEntry, CaseStore, ClaimedTimer, CommitBatch, OutboxRow, Page, StoredCase, StoredEvent, TimerRow } from '../store/case-store.js';
 import { GENESIS_HASH, memoryStore } from '../store/memory-store.js';
-import { canonicalJson, sha256 } from './_canonical.js';
+import { canonicalJson, sameCanonical, sha256 } from './_canonical.js';
 import {
   activeUnits, clampAt, emptyCaseSla, guardDeadline, reactiveEvents, resolveRecipient, slaContext, slaEventsFor, slaIsQuiet, slaStep, slaView, timerRow,
   type CaseSla, type EngineCalendars,
@@ -823,7 +822,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   function planRegister(data: RegisterData, actor: Actor, idem: CommitBatch['idempotency'], reboundOf: string | null, id: string = newCaseId()): Planned {
     const def = tiers[data.tier];
     const at = clock.now().toISOString();
-    const [snapshot] = initialTransition(def.machine, { data, meta: { actorId: actor.id, at, deadline: null } });
+    const snapshot = pureInitialTransition(def.machine, { data, meta: { actorId: actor.id, at, deadline: null } });
     const stored: StoredCase = {
       tenantId: actor.tenantId, id, tier: data.tier, machine: { id: def.id, version: def.version },
       snapshot: null, version: 1, createdAt: at, updatedAt: at,
@@ -868,7 +867,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // The quiet path left the clocks and the timer row as they were: nothing to write or compare.
     if (work.sla === loaded.sla && work.events.length === 0 && t.batch.upsert.length === 0 && t.batch.remove.length === 0) return null;
     const row = nextRow(stored, work, version, t.row);
-    const unchanged = work.events.length === 0 && canonicalJson(row.sla) === canonicalJson(stored.sla ?? null) && t.batch.remove.length === 0;
+    const unchanged = work.events.length === 0 && sameCanonical(row.sla, stored.sla ?? null) && t.batch.remove.length === 0;
     if (unchanged) return null;
     let audit: AuditEntry | null = null;
     if (work.events.length > 0) {

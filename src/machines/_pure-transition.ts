@@ -12,7 +12,9 @@
  * tier machines do neither (a test pins it), and a snapshot that comes back with children is
  * recomputed through xstate's own `transition`, so a host machine that does is still correct.
  */
-import { createActor, transition, type AnyActorScope, type AnyStateMachine, type EventFromLogic, type SnapshotFrom } from 'xstate';
+import {
+  createActor, initialTransition, transition, type AnyActorScope, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom,
+} from 'xstate';
 
 const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
 
@@ -41,4 +43,19 @@ export function pureTransition<M extends AnyStateMachine>(machine: M, snapshot: 
   const children = (next as { children?: Record<string, unknown> }).children;
   if (children !== undefined && Object.keys(children).length > 0) return transition(machine, snapshot, event)[0] as SnapshotFrom<M>;
   return next;
+}
+
+/**
+ * The machine's first snapshot for `input`, as `initialTransition(machine, input)[0]` gives it, on the
+ * same shared scope (registration is one command in every life).
+ *
+ * @example
+ * const s0 = pureInitialTransition(def.machine, { data, meta });
+ * s0.value; //=> 'pendingAcceptance'
+ */
+export function pureInitialTransition<M extends AnyStateMachine>(machine: M, input: InputFrom<M>): SnapshotFrom<M> {
+  const first = machine.getInitialSnapshot(scopeOf(machine), input) as SnapshotFrom<M>;
+  const children = (first as { children?: Record<string, unknown> }).children;
+  if (children !== undefined && Object.keys(children).length > 0) return initialTransition(machine, input)[0] as SnapshotFrom<M>;
+  return first;
 }

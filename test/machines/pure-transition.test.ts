@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { TIER_DEFINITIONS, type CaseEvent, type CommandInput, type Tier } from '../../src/index.js';
-import { pureTransition } from '../../src/machines/_pure-transition.js';
+import { pureInitialTransition, pureTransition } from '../../src/machines/_pure-transition.js';
 import { RegisterInputSchema } from '../../src/machines/commands.js';
 
 const meta = { actorId: 'p1', at: '2026-03-02T01:00:00.000Z', deadline: null };
@@ -35,6 +35,23 @@ const COMMANDS: CommandInput[] = [
   { type: 'conclude' },
   { type: 'archive' },
 ];
+
+describe('pureInitialTransition', () => {
+  it('gives the snapshot xstate’s initialTransition gives, on every tier, called again and again', () => {
+    const text = fc.string({ minLength: 1, maxLength: 20 }).filter((t) => t.trim().length > 0);
+    fc.assert(
+      fc.property(fc.constantFrom<Tier>('general', 'immediate', 'complex'), text, text, fc.constantFrom('hotline', 'web', 'app'), (tier, title, name, channel) => {
+        const machine = TIER_DEFINITIONS[tier].machine;
+        const data = RegisterInputSchema.parse({ tier, title, description: 'd', category: 'c', requester: { name }, channel });
+        const [expected] = initialTransition(machine, { data, meta });
+        const actual = pureInitialTransition(machine, { data, meta });
+        expect(machine.getPersistedSnapshot(actual)).toEqual(machine.getPersistedSnapshot(expected));
+        expect(actual.status).toBe('active');
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
 
 describe('pureTransition', () => {
   it('answers as xstate’s transition does, on every tier, for taken and refused events alike', () => {

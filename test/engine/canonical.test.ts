@@ -1,0 +1,48 @@
+/**
+ * `sameCanonical` decides what `canonicalJson` string equality decides, without building the strings
+ * (a tick compares a case's SLA state before and after with it).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, sameCanonical } from '../../src/engine/_canonical.js';
+
+/** A copy with every object's keys in reverse order: canonically the same value. */
+function reordered(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(reordered);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v).reverse()) out[key] = reordered((v as Record<string, unknown>)[key]);
+  return out;
+}
+
+describe('sameCanonical', () => {
+  const value = fc.jsonValue({ maxDepth: 4 });
+
+  it('agrees with comparing canonical JSON strings', () => {
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(sameCanonical(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('ignores key order and undefined properties, and nothing else', () => {
+    fc.assert(
+      fc.property(value, (a) => {
+        expect(sameCanonical(a, reordered(a))).toBe(true);
+        expect(sameCanonical({ x: a, gone: undefined }, { x: reordered(a) })).toBe(true);
+        expect(sameCanonical({ x: a }, { x: a, extra: null })).toBe(false);
+        expect(sameCanonical([a], [a, null])).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tells apart values that differ at depth', () => {
+    expect(sameCanonical({ a: [1, { b: 'x' }] }, { a: [1, { b: 'y' }] })).toBe(false);
+    expect(sameCanonical({ a: 1 }, { a: '1' })).toBe(false);
+    expect(sameCanonical([undefined], [null])).toBe(true);
+    expect(sameCanonical({ a: null }, {})).toBe(false);
+  });
+});
