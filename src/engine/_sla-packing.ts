@@ -83,16 +83,19 @@ const CALENDAR = at('calendar');
 const PAUSES = at('pauses');
 const FIRED = at('firedSteps');
 
+/**
+ * A clock's policy terms as defaults: `null` in formats before 3 (no such defaults), `undefined` for
+ * a clock the table does not know (every term stored).
+ */
+type Terms = readonly [string, number] | undefined | null;
+
 /** The format-3 terms of a clock, found by its scope (an assignment id or none) and name. */
-function termsOf(v: readonly unknown[]): readonly [string, number] | undefined {
+function termsOf(v: readonly unknown[]): Terms {
   return FORMAT_3_TERMS[`${v[ASSIGNMENT] === null ? 'case' : 'assignment'}:${String(v[NAME])}`];
 }
 
-/**
- * The default of field `i`, from the clock's other values (`v`) where it is not a constant. `format`:
- * policy terms are defaults from format 3 on.
- */
-function defaultOf(i: number, v: readonly unknown[], previousCalendar: unknown, format: number): unknown {
+/** The default of field `i`, from the clock's other values (`v`) and terms where it is not a constant. */
+function defaultOf(i: number, v: readonly unknown[], previousCalendar: unknown, terms: Terms): unknown {
   switch (i) {
     case NAME: {
       const key = v[KEY] as string;
@@ -109,14 +112,14 @@ function defaultOf(i: number, v: readonly unknown[], previousCalendar: unknown, 
     default:
       break;
   }
-  if (format < 3) return DEFAULTS[i];
+  if (terms === null) return DEFAULTS[i];
   switch (i) {
     case SCOPE:
-      return termsOf(v) === undefined ? undefined : v[ASSIGNMENT] === null ? 'case' : 'assignment';
+      return terms === undefined ? undefined : v[ASSIGNMENT] === null ? 'case' : 'assignment';
     case UNIT:
-      return termsOf(v)?.[0];
+      return terms?.[0];
     case TARGET:
-      return termsOf(v)?.[1];
+      return terms?.[1];
     case THRESHOLD:
       return FORMAT_3_THRESHOLD;
     case OVERDUE_AFTER:
@@ -126,9 +129,10 @@ function defaultOf(i: number, v: readonly unknown[], previousCalendar: unknown, 
   }
 }
 
-/** Fields the defaults of others read, in the order they are restored (each before its readers). */
-const DEPENDED_ON: readonly number[] = [KEY, ASSIGNMENT, STARTED, NAME, UNIT, TARGET];
-const RESTORED_FIRST: readonly boolean[] = CLOCK_FIELDS.map((_, i) => DEPENDED_ON.includes(i));
+/** Fields the defaults of others read, in the order they are restored: the terms' keys, then the terms. */
+const IDENTITY: readonly number[] = [KEY, ASSIGNMENT, STARTED, NAME];
+const TERMS: readonly number[] = [UNIT, TARGET];
+const RESTORED_FIRST: readonly boolean[] = CLOCK_FIELDS.map((_, i) => IDENTITY.includes(i) || TERMS.includes(i));
 
 /** Equal as JSON would write them (same keys in the same order, same values); no serialising. */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -163,10 +167,11 @@ function packClock(o: Raw, previousCalendar: unknown): unknown[] {
   const v: unknown[] = new Array(CLOCK_FIELDS.length);
   for (let i = 0; i < CLOCK_FIELDS.length; i++) v[i] = o[CLOCK_FIELDS[i] as string];
   const out: unknown[] = [0, v[KEY]];
+  const terms = termsOf(v);
   let mask = 0;
   for (let i = 1; i < CLOCK_FIELDS.length; i++) {
     const value = v[i];
-    const omit = i === PAUSES || i === FIRED ? Array.isArray(value) && value.length === 0 : sameJson(value, defaultOf(i, v, previousCalendar, FORMAT));
+    const omit = i === PAUSES || i === FIRED ? Array.isArray(value) && value.length === 0 : sameJson(value, defaultOf(i, v, previousCalendar, terms));
     if (omit) continue;
     mask += 2 ** i;
     out.push(value);
@@ -187,11 +192,13 @@ function unpackClock(row: readonly unknown[], previousCalendar: unknown, format:
     if (!missing[i]) v[i] = row[next++];
   }
   // Restored before the rest, each after what its own default reads.
-  for (const i of DEPENDED_ON) if (missing[i]) v[i] = defaultOf(i, v, previousCalendar, format);
+  for (const i of IDENTITY) if (missing[i]) v[i] = defaultOf(i, v, previousCalendar, null);
+  const terms = format >= 3 ? termsOf(v) : null;
+  for (const i of TERMS) if (missing[i]) v[i] = defaultOf(i, v, previousCalendar, terms);
   const o: Raw = {};
   for (let i = 0; i < CLOCK_FIELDS.length; i++) {
     let value = v[i];
-    if (missing[i] && !RESTORED_FIRST[i]) value = i === PAUSES || i === FIRED ? [] : defaultOf(i, v, previousCalendar, format);
+    if (missing[i] && !RESTORED_FIRST[i]) value = i === PAUSES || i === FIRED ? [] : defaultOf(i, v, previousCalendar, terms);
     o[CLOCK_FIELDS[i] as string] = value;
   }
   return o;
