@@ -119,7 +119,20 @@ export function gapMs(at: number, duration: Duration, clockCal: WorkCalendar, de
   return workingMsBetween(clockCal, at, addDuration(at, duration, delayCal));
 }
 
+// A command that moves clocks evaluates them and then builds the case view at the same instant: the
+// marks of an unchanged state are the same both times, as long as the calendar is the same one at
+// the same revision (a late holiday notice bumps it).
+const marksCache = new WeakMap<ClockState, { working: WorkCalendar; revision: number; marks: Marks }>();
+
 export function marksOf(state: ClockState, working: WorkCalendar): Marks {
+  const hit = marksCache.get(state);
+  if (hit !== undefined && hit.working === working && hit.revision === working.revision) return hit.marks;
+  const marks = computeMarks(state, working);
+  marksCache.set(state, { working, revision: working.revision, marks });
+  return marks;
+}
+
+function computeMarks(state: ClockState, working: WorkCalendar): Marks {
   const cal = clockCalendar(state, working);
   const budget = budgetMs(state, working);
   const yellowValue = Math.ceil(state.threshold * budget);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClock, levelAt, nextDueInstants, pauseClock, startClock, resumeClock, DEFAULT_SLA_POLICY } from '../../src/sla/index.js';
+import { cnMainland } from '../../src/calendar/index.js';
 import { MIN, bj, cn, def, local } from './_fixtures.js';
 
 // Acceptance, registered Mon 2 Mar 2026 at 10:00: 240 working minutes.
@@ -96,5 +97,17 @@ describe('nextDueInstants', () => {
   it('gives a scheduled clock its opening instant only', () => {
     const c = startClock(createClock(def('general', 'followUp90')), bj('2026-03-02T10:00'), cn);
     expect(show(nextDueInstants(c, cn, { ladder }))).toEqual(['open@2026-05-31T10:00']);
+  });
+
+  it('reads the same clock state again after a late holiday notice on the new calendar data', () => {
+    // Marks are cached per state object: a notice must still move them (the calendar's revision).
+    const calendar = cnMainland({ outOfRange: 'weekdays' });
+    const c = startClock(createClock(def('general', 'conclusion')), bj('2026-12-30T10:00'), calendar);
+    expect(local(levelAt(c, bj('2026-12-31T09:00'), calendar).deadline)).toBe('2027-01-04T17:30');
+    calendar.addNotice({
+      year: 2027, notice: '国办发明电〔2026〕X号', title: '国务院办公厅关于2027年部分节假日安排的通知', issued: '2026-12-30',
+      breaks: [{ name: '元旦', nameEn: 'New Year', from: '2027-01-01', to: '2027-01-03', workdays: [] }],
+    });
+    expect(local(levelAt(c, bj('2026-12-31T09:00'), calendar).deadline)).toBe('2027-01-05T17:30');
   });
 });
