@@ -163,8 +163,13 @@ function packable(o: Raw): boolean {
 const HALF = 2 ** 30;
 const present = (mask: number, i: number): boolean => (i < 30 ? (mask % HALF) & (1 << i) : Math.floor(mask / HALF) & (1 << (i - 30))) !== 0;
 
+// Scratch rows for one clock's values and presence: packing and unpacking are synchronous and never
+// re-enter, and a fresh pair per clock was most of what reading a case allocated.
+const values: unknown[] = new Array<unknown>(CLOCK_FIELDS.length).fill(null);
+const absent: boolean[] = new Array<boolean>(CLOCK_FIELDS.length).fill(false);
+
 function packClock(o: Raw, previousCalendar: unknown): unknown[] {
-  const v: unknown[] = new Array(CLOCK_FIELDS.length);
+  const v = values;
   for (let i = 0; i < CLOCK_FIELDS.length; i++) v[i] = o[CLOCK_FIELDS[i] as string];
   const out: unknown[] = [0, v[KEY]];
   const terms = termsOf(v);
@@ -177,31 +182,45 @@ function packClock(o: Raw, previousCalendar: unknown): unknown[] {
     out.push(value);
   }
   out[0] = mask;
+  v.fill(null);
   return out;
 }
 
 function unpackClock(row: readonly unknown[], previousCalendar: unknown, format: number): Raw {
   const mask = row[0] as number;
-  const v: unknown[] = new Array(CLOCK_FIELDS.length);
-  const missing: boolean[] = new Array(CLOCK_FIELDS.length);
+  const v = values;
+  const missing = absent;
   let next = 2;
   v[KEY] = row[1];
   missing[KEY] = false;
   for (let i = 1; i < CLOCK_FIELDS.length; i++) {
     missing[i] = !present(mask, i);
-    if (!missing[i]) v[i] = row[next++];
+    v[i] = missing[i] ? undefined : row[next++];
   }
   // Restored before the rest, each after what its own default reads.
   for (const i of IDENTITY) if (missing[i]) v[i] = defaultOf(i, v, previousCalendar, null);
   const terms = format >= 3 ? termsOf(v) : null;
   for (const i of TERMS) if (missing[i]) v[i] = defaultOf(i, v, previousCalendar, terms);
-  const o: Raw = {};
   for (let i = 0; i < CLOCK_FIELDS.length; i++) {
-    let value = v[i];
-    if (missing[i] && !RESTORED_FIRST[i]) value = i === PAUSES || i === FIRED ? [] : defaultOf(i, v, previousCalendar, terms);
-    o[CLOCK_FIELDS[i] as string] = value;
+    if (missing[i] && !RESTORED_FIRST[i]) v[i] = i === PAUSES || i === FIRED ? [] : defaultOf(i, v, previousCalendar, terms);
   }
-  return o;
+  const clock = clockOf(v);
+  v.fill(null);
+  return clock;
+}
+
+/**
+ * The clock object of a values row, in `CLOCK_FIELDS` order, as one literal: one allocation with its
+ * final shape, where adding 34 properties one by one grows the object several times over.
+ */
+function clockOf(v: readonly unknown[]): Raw {
+  return {
+    key: v[0], name: v[1], scope: v[2], assignmentId: v[3], role: v[4], unitId: v[5], unit: v[6], target: v[7], redoTarget: v[8],
+    extension: v[9], extensionDays: v[10], threshold: v[11], overdueAfter: v[12], delay: v[13], status: v[14], cancelled: v[15],
+    round: v[16], originalStartedAt: v[17], scheduledAt: v[18], startedAt: v[19], stoppedAt: v[20], pauses: v[21], calendar: v[22],
+    budgetMs: v[23], usedMs: v[24], asOf: v[25], deadline: v[26], level: v[27], warnedAt: v[28], breachedAt: v[29], overdueAt: v[30],
+    firedSteps: v[31], concludedOverdue: v[32], finalLevel: v[33],
+  };
 }
 
 /** The stored form of `CaseSla`. */
