@@ -255,6 +255,19 @@ export function kvStore(kv: KeyValue): CaseStore {
       }
     }),
 
+    // Fenced like the ack (all or nothing); token, owner and attempts stay. Every row of a claim
+    // carries the same owner, so the first held row names it; an empty list names none.
+    renewOutboxLease: (tenantId, ids, token, options: RenewOptions) => serial(async () => {
+      checkLease(options, false);
+      const held = await heldOutbox(tenantId, ids, token, 'renewOutboxLease');
+      const expiresAt = new Date(options.now.getTime() + options.leaseMs).toISOString();
+      const owner = held[0]?.record.lease?.owner ?? '';
+      for (const { key, record } of held) {
+        await kv.set(key, JSON.stringify({ ...record, lease: { token, owner, expiresAt } } satisfies OutboxRecord));
+      }
+      return { token, owner, expiresAt };
+    }),
+
     claimDueTimers: (tenantId, options) => serial(async () => {
       checkLease(options, true);
       const now = options.now.getTime();

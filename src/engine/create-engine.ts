@@ -59,7 +59,11 @@ export interface RelayOptions {
   batchSize?: number;
   /**
    * How long a claimed batch is this relay's, in ms (default 60,000). Other relays skip the rows until
-   * then; after it another relay may deliver them again. Keep it above `batchSize` × the slowest handler.
+   * then. While a handler runs, the relay renews the batch's unacknowledged rows every `leaseMs / 3`
+   * (`store.renewOutboxLease`), so a slow handler keeps them; the lease runs out only when the relay
+   * stops renewing (a crash, a stalled process, a database it cannot reach for a whole lease), and
+   * then another relay may deliver them again. A short lease hands a dead relay's rows on sooner and
+   * costs a renewal every third of it.
    */
   leaseMs?: number;
   /** Recorded as the lease owner, for diagnostics (default: the engine's own id). */
@@ -221,10 +225,13 @@ export interface Engine {
   /**
    * Delivers the tenant's outbox at least once: claims a batch under a lease (`store.claimOutbox`,
    * so relays on several nodes take disjoint rows), hands each event to `handler` (awaited) and
-   * acknowledges it with the lease token only after the handler resolves. A crash, a throw or a lease
-   * that ran out means redelivery with the same `eventId`, never a loss. Stops at the first handler
-   * error, gives the unacknowledged rest of the batch back, and rethrows. `delivered` counts the
-   * acknowledged events.
+   * acknowledges it with the lease token only after the handler resolves. Every third of the lease it
+   * renews the rows not yet acknowledged (`store.renewOutboxLease`), so a handler slower than the
+   * lease keeps its batch. A crash, a throw or a lease lost anyway (the relay could not renew it in
+   * time and another relay claimed the rows) means redelivery with the same `eventId`, never a loss.
+   * Stops at the first handler error, gives the unacknowledged rest of the batch back, and rethrows.
+   * When an ack or a renewal comes back `leaseLost`, it delivers nothing more of that batch (the
+   * rows are another relay's now) and claims afresh. `delivered` counts the acknowledged events.
    */
   relay(options: RelayOptions): Promise<{ delivered: number }>;
   /** Subscribes to one event; returns the unsubscribe function. */
@@ -1288,28 +1295,70 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async relay(raw) {
       const o = parseOrThrow(RelayOptionsSchema, raw, ['options'], 'relay options');
       const claim = { limit: o.batchSize ?? 100, leaseMs: o.leaseMs ?? 60_000, owner: o.workerId ?? workerId };
+      const isLeaseLost = (error: unknown) => isJiaobanError(error, 'STORE') && error.details.reason === 'leaseLost';
       let delivered = 0;
       for (;;) {
         const rows = await store.claimOutbox(o.tenantId, { ...claim, now: clock.now() });
-        if (rows.length === 0) return { delivered };
-        for (const [i, row] of rows.entries()) {
+        // One claim, one token: every row of the batch carries it.
+        const token = rows[0]?.lease.token;
+        if (token === undefined) return { delivered };
+        // Heartbeat: every third of the lease, the rows not yet acknowledged (the one in the handler
+        // included) are renewed, so a handler slower than the lease does not hand the batch to another
+        // relay midway. One renewal at a time, and none while an ack runs: a renewal naming a row that
+        // an ack just deleted would come back leaseLost although nothing was lost.
+        let next = 0;
+        let lost = false;
+        let settling = false;
+        let renewing: Promise<void> | null = null;
+        const renew = async (): Promise<void> => {
           try {
-            await o.handler(row.payload);
+            await store.renewOutboxLease(o.tenantId, rows.slice(next).map((r) => r.id), token, { now: clock.now(), leaseMs: claim.leaseMs });
           } catch (error) {
-            // Hand this row and the rest of the batch back, so the next relay need not wait out the lease.
-            await store.releaseOutbox(o.tenantId, rows.slice(i).map((r) => r.id), row.lease.token).catch(() => undefined);
-            throw error;
+            // leaseLost: another relay claimed rows of this batch, which are its now. Any other failure
+            // (the database briefly away) is retried at the next beat; should the lease run out
+            // meanwhile, the ack says so. Never rethrown: nothing awaits a beat.
+            if (isLeaseLost(error)) lost = true;
           }
-          try {
-            // Acknowledged one by one after the handler: a crash between the two redelivers this row only.
-            await store.ackOutbox(o.tenantId, [row.id], row.lease.token);
-          } catch (error) {
-            // The lease ran out and another relay took the row (it delivers it again, same id). The rest
-            // of this batch may be its too: claim afresh rather than deliver them a second time.
-            if (isJiaobanError(error, 'STORE') && error.details.reason === 'leaseLost') break;
-            throw error;
+        };
+        const beat = setInterval(() => {
+          if (lost || settling || renewing !== null || next >= rows.length) return;
+          renewing = renew().finally(() => {
+            renewing = null;
+          });
+        }, Math.max(1, Math.floor(claim.leaseMs / 3)));
+        beat.unref?.();
+        try {
+          for (const [i, row] of rows.entries()) {
+            try {
+              await o.handler(row.payload);
+            } catch (error) {
+              // Hand this row and the rest of the batch back, so the next relay need not wait out the lease.
+              await store.releaseOutbox(o.tenantId, rows.slice(i).map((r) => r.id), token).catch(() => undefined);
+              throw error;
+            }
+            settling = true;
+            try {
+              await renewing;
+              // Acknowledged one by one after the handler: a crash between the two redelivers this row only.
+              await store.ackOutbox(o.tenantId, [row.id], token);
+            } catch (error) {
+              // The lease ran out and another relay took the row (it delivers it again, same id). The rest
+              // of this batch may be its too: claim afresh rather than deliver them a second time.
+              if (isLeaseLost(error)) break;
+              throw error;
+            } finally {
+              settling = false;
+            }
+            next = i + 1;
+            delivered += 1;
+            // A beat found rows of the batch taken while the handler ran. This row was still ours (the
+            // ack held); the rest may not be: claim afresh, as after a lost ack.
+            if (lost) break;
           }
-          delivered += 1;
+        } finally {
+          clearInterval(beat);
+          // A renewal still in flight settles before the next claim or the return, never after.
+          await renewing;
         }
       }
     },

@@ -184,8 +184,8 @@ export interface ClaimOptions {
 }
 
 /**
- * Options of `renewTimerLease`: the lease then ends at `now + leaseMs` (database time on `serverTime`
- * stores). Same limits as `ClaimOptions`.
+ * Options of `renewTimerLease` and `renewOutboxLease`: the lease then ends at `now + leaseMs`
+ * (database time on `serverTime` stores). Same limits as `ClaimOptions`.
  *
  * @example
  * await store.renewTimerLease('shenzhen', timer.id, timer.lease.token, { now: new Date(), leaseMs: 60_000 });
@@ -196,10 +196,11 @@ export interface RenewOptions {
 }
 
 /**
- * An outbox row claimed by one relay until `lease.expiresAt`. Every row of one claim shares the
- * claim's lease token; `ackOutbox` / `releaseOutbox` with a token that no longer holds a row are
- * refused (`STORE`, `details.reason: 'leaseLost'`), and once the lease has run out another relay may
- * claim the row again: delivery is at least once, with the same `id`.
+ * An outbox row claimed by one relay until `lease.expiresAt` (which `renewOutboxLease` moves on).
+ * Every row of one claim shares the claim's lease token; `ackOutbox` / `releaseOutbox` /
+ * `renewOutboxLease` with a token that no longer holds a row are refused (`STORE`,
+ * `details.reason: 'leaseLost'`), and once the lease has run out another relay may claim the row
+ * again: delivery is at least once, with the same `id`.
  *
  * @example
  * const [row] = await store.claimOutbox('shenzhen', { now: new Date(), limit: 1, leaseMs: 30_000, owner: 'relay-1' });
@@ -350,6 +351,25 @@ export interface CaseStore {
   ackOutbox(tenantId: string, ids: readonly string[], token: string): Promise<void>;
   /** Gives claimed rows back for the next claimer now (a failed delivery); same fencing as `ackOutbox`. */
   releaseOutbox(tenantId: string, ids: readonly string[], token: string): Promise<void>;
+  /**
+   * Extends the lease of claimed rows to `now + leaseMs` (database time on `serverTime` stores), for a
+   * relay whose delivery runs longer than its lease; `engine.relay` calls it while a handler runs.
+   * Token, owner and `attempts` stay as they are. All or nothing, fenced like `ackOutbox`: every id
+   * must still be held by `token` (a lease that ran out still holds until another claimer takes the
+   * row), otherwise — an id another relay claimed since, one acknowledged or released, an unknown id,
+   * another tenant's row — no lease moves and it throws `STORE` with `details.reason: 'leaseLost'`.
+   * Malformed options, ids or token are `VALIDATION` and change nothing. Duplicate ids count once.
+   *
+   * Returns the lease as renewed. An empty `ids` renews nothing and returns the lease such a renewal
+   * would have given, `{ token, owner: '', expiresAt: now + leaseMs }`: no row names the owner.
+   *
+   * @example
+   * const rows = await store.claimOutbox('shenzhen', { now: new Date(), limit: 10, leaseMs: 30_000, owner: 'relay-1' });
+   * const token = rows[0]?.lease.token ?? '';
+   * await store.renewOutboxLease('shenzhen', rows.map((r) => r.id), token, { now: new Date(), leaseMs: 30_000 });
+   * //=> { token, owner: 'relay-1', expiresAt: '…' } (30 s from now)
+   */
+  renewOutboxLease(tenantId: string, ids: readonly string[], token: string, options: RenewOptions): Promise<Lease>;
   /**
    * Claims due, unleased (or lease-expired) timers of one tenant, oldest due first, served from an
    * index on `dueAt` (never a scan of all cases).

@@ -611,6 +611,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       for (const id of heldOutbox(t, ids, token, 'releaseOutbox')) (t?.outboxClaims.get(id) as OutboxClaim).lease = null;
     },
 
+    async renewOutboxLease(tenantId, ids, token, renew) {
+      checkRenewOptions('renewOutboxLease', renew);
+      const t = tenants.get(tenantId);
+      const held = heldOutbox(t, ids, token, 'renewOutboxLease');
+      const expiresMs = renew.now.getTime() + renew.leaseMs;
+      const first = held[0] === undefined ? undefined : t?.outboxClaims.get(held[0]);
+      const owner = first?.lease?.owner ?? '';
+      // A new lease object, not a change to the claim's: every row of a claim shares one object, and
+      // the rows not named here keep their old end.
+      const lease = { token, owner, expiresMs };
+      for (const id of held) (t?.outboxClaims.get(id) as OutboxClaim).lease = lease;
+      return { token, owner, expiresAt: new Date(expiresMs).toISOString() };
+    },
+
     async claimDueTimers(tenantId, claim) {
       checkClaimOptions('claimDueTimers', claim);
       const t = tenants.get(tenantId);

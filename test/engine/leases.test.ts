@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { sqliteStore } from '../../src/adapters/sqlite/index.js';
 import {
-  createEngine, isJiaobanError, memoryStore, type CaseStore, type Engine, type EngineEvent, type EngineEventOf, type StoredEvent,
+  createEngine, isJiaobanError, JiaobanError, memoryStore, type CaseStore, type Engine, type EngineEvent, type EngineEventOf, type StoredEvent,
 } from '../../src/index.js';
 import { SimulatedClock } from '../../src/testing/index.js';
 import { A, LEAD, TENANT, dispatchCmd, registration } from './_helpers.js';
@@ -222,5 +227,163 @@ describe('engine.relay and outbox leases', () => {
     const rows = await store.claimOutbox(TENANT, { now: new Date(), limit: 1000, leaseMs: LEASE, owner: 'check' });
     expect(rows).toHaveLength(total);
     expect(rows.every((x) => x.attempts === 1)).toBe(true);
+  });
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Two relays' views of one outbox: the same memory store, or two connections to one SQLite file. */
+const RELAY_STORES: ReadonlyArray<{ name: string; open: () => Promise<{ a: CaseStore; b: CaseStore; close: () => void }> }> = [
+  {
+    name: 'memoryStore',
+    open: async () => {
+      const store = memoryStore();
+      return { a: store, b: store, close: () => undefined };
+    },
+  },
+  {
+    name: 'sqliteStore (two connections to one file)',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'jiaoban-relay-'));
+      const [dbA, dbB] = [new Database(join(dir, 'relay.db')), new Database(join(dir, 'relay.db'))];
+      const a = sqliteStore(dbA);
+      await a.migrate();
+      return {
+        a, b: sqliteStore(dbB), close: () => {
+          dbA.close();
+          dbB.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
+
+/** `store` with its outbox renewals and acks recorded, and renewals failing while `outage()` says so. */
+function watched(store: CaseStore, outage: () => boolean = () => false): CaseStore & { renewals: string[]; acks: string[] } {
+  const renewals: string[] = [];
+  const acks: string[] = [];
+  return {
+    ...store,
+    renewals,
+    acks,
+    async renewOutboxLease(tenantId, ids, token, options) {
+      if (outage()) {
+        renewals.push('unavailable');
+        throw new JiaobanError('STORE', 'injected: database unreachable', { operation: 'renewOutboxLease', outcome: 'failed', reason: 'unavailable' });
+      }
+      try {
+        const lease = await store.renewOutboxLease(tenantId, ids, token, options);
+        renewals.push('renewed');
+        return lease;
+      } catch (error) {
+        renewals.push(isJiaobanError(error, 'STORE') ? String(error.details.reason) : 'error');
+        throw error;
+      }
+    },
+    async ackOutbox(tenantId, ids, token) {
+      acks.push(...ids);
+      return store.ackOutbox(tenantId, ids, token);
+    },
+  };
+}
+
+// Real time and small real leases: the stores lease on `ClaimOptions.now`, which the relay reads from
+// the engine's clock (the system clock here), and the heartbeat runs on real timers.
+describe.each(RELAY_STORES)('engine.relay heartbeat on $name', ({ open }) => {
+  /** Events of one signed case in the outbox (written on simulated time); their ids, oldest first. */
+  async function outbox(store: CaseStore): Promise<string[]> {
+    let n = 0;
+    await signedCases(createEngine({ store, clock: new SimulatedClock('2026-03-02T01:30:00Z'), ids: { caseId: () => `c-${++n}` } }), 1);
+    return (await store.readOutbox(TENANT, 1000)).map((r) => r.id);
+  }
+
+  it('keeps the batch of a handler slower than the lease: a relay trying meanwhile finds nothing, each event is delivered once', async () => {
+    const { a, b, close } = await open();
+    try {
+      const ids = await outbox(a);
+      const seen: string[] = [];
+      const slow = createEngine({ store: a }).relay({
+        tenantId: TENANT, leaseMs: 300, workerId: 'slow', handler: async (e) => {
+          seen.push(`slow ${e.eventId}`);
+          if (seen.length === 1) await sleep(800);
+        },
+      });
+      const other = createEngine({ store: b });
+      const tries: number[] = [];
+      // Every try comes after the first lease's end (300 ms): only renewals keep the rows.
+      for (const wait of [400, 150, 150]) {
+        await sleep(wait);
+        tries.push((await other.relay({ tenantId: TENANT, workerId: 'other', handler: (e) => void seen.push(`other ${e.eventId}`) })).delivered);
+      }
+      expect(await slow).toEqual({ delivered: ids.length });
+      expect(tries).toEqual([0, 0, 0]);
+      expect(seen).toEqual(ids.map((id) => `slow ${id}`));
+      expect(await a.readOutbox(TENANT)).toEqual([]);
+    } finally {
+      close();
+    }
+  });
+
+  it('stops a relay whose lease was lost anyway: renewals failed, another relay took and delivered the batch, the slow one delivers nothing more', async () => {
+    const { a, b, close } = await open();
+    try {
+      const ids = await outbox(a);
+      let outage = true;
+      const store = watched(a, () => outage);
+      const slowSeen: string[] = [];
+      const slow = createEngine({ store }).relay({
+        tenantId: TENANT, leaseMs: 300, workerId: 'slow', handler: async (e) => {
+          slowSeen.push(e.eventId);
+          if (slowSeen.length === 1) await sleep(800);
+        },
+      });
+      // The database is out of reach for the slow relay's renewals, so its lease runs out at 300 ms.
+      await sleep(450);
+      const otherSeen: string[] = [];
+      const other = await createEngine({ store: b }).relay({ tenantId: TENANT, workerId: 'other', handler: (e) => void otherSeen.push(e.eventId) });
+      outage = false;
+      expect(await slow).toEqual({ delivered: 0 });
+      expect(other).toEqual({ delivered: ids.length });
+      expect(otherSeen).toEqual(ids);
+      // The first event twice (at least once, same id); nothing else of the batch from the slow relay.
+      expect(slowSeen).toEqual(ids.slice(0, 1));
+      expect(store.acks).toEqual(ids.slice(0, 1));
+      // The first renewal after the outage found the rows gone, and the heartbeat stopped there.
+      expect(store.renewals).toContain('unavailable');
+      expect(store.renewals.slice(store.renewals.indexOf('leaseLost'))).toEqual(['leaseLost']);
+      expect(await a.readOutbox(TENANT)).toEqual([]);
+    } finally {
+      close();
+    }
+  });
+
+  it('stops renewing once the relay returns or throws', async () => {
+    const { a, close } = await open();
+    try {
+      await outbox(a);
+      const store = watched(a);
+      const engine = createEngine({ store });
+      const boom = new Error('downstream down');
+      let calls = 0;
+      await expect(engine.relay({
+        tenantId: TENANT, leaseMs: 150, handler: async () => {
+          await sleep(200);
+          if (++calls === 2) throw boom;
+        },
+      })).rejects.toBe(boom);
+      const afterThrow = store.renewals.length;
+      expect(afterThrow).toBeGreaterThan(0);
+      await sleep(250);
+      expect(store.renewals).toHaveLength(afterThrow);
+      await engine.relay({ tenantId: TENANT, leaseMs: 150, handler: () => sleep(120) });
+      const afterReturn = store.renewals.length;
+      expect(afterReturn).toBeGreaterThan(afterThrow);
+      await sleep(250);
+      expect(store.renewals).toHaveLength(afterReturn);
+      expect(store.renewals.every((r) => r === 'renewed')).toBe(true);
+    } finally {
+      close();
+    }
   });
 });

@@ -23,7 +23,9 @@ export interface FaultCounts {
   timeouts: number;
 }
 
-const WRITES = new Set(['commit', 'claimOutbox', 'ackOutbox', 'releaseOutbox', 'claimDueTimers', 'completeTimer', 'releaseTimer', 'renewTimerLease']);
+const WRITES = new Set([
+  'commit', 'claimOutbox', 'ackOutbox', 'releaseOutbox', 'renewOutboxLease', 'claimDueTimers', 'completeTimer', 'releaseTimer', 'renewTimerLease',
+]);
 
 export function faultyStore(inner: CaseStore, o: FaultOptions): { store: CaseStore; counts: FaultCounts } {
   const rnd = prng(o.seed);

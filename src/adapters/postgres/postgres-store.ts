@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, isJiaobanError } from '../../errors.js';
 import type {
-  AuditEntry, CaseStore, ClaimedOutboxRow, ClaimedTimer, CommitBatch, IdempotencyRecord, MigrationResult, OutboxRow, StoreCapabilities, StoredCase,
-  StoredEvent, TimerRow,
+  AuditEntry, CaseStore, ClaimedOutboxRow, ClaimedTimer, CommitBatch, IdempotencyRecord, Lease, MigrationResult, OutboxRow, StoreCapabilities,
+  StoredCase, StoredEvent, TimerRow,
 } from '../../store/case-store.js';
 import {
   COLUMN_FILTERS, caseKeys, checkBatch, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
@@ -186,6 +186,26 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     if (held !== ids.length) throw outboxLeaseLost(operation, held, ids.length);
   }
 
+  /**
+   * Moves the lease end of held rows to the database's `now() + leaseMs`, as ONE statement and all or
+   * nothing, like `settleOutbox`: `held` locks the rows the token still holds, and the update applies
+   * only when that is every id asked for. The lease end comes back from the statement's own `now()`
+   * (one value per transaction), so an empty `ids` gets the end a renewal would have set too.
+   */
+  async function renewOutbox(tenantId: string, ids: string[], token: string, leaseMs: number): Promise<Lease> {
+    const r = await sql.query<{ held: number; owner: string | null; expires_ms: number }>(`
+      WITH held AS (SELECT seq FROM ${T('outbox')} WHERE tenant_id = $1 AND id = ANY($2::text[]) AND lease_token = $3 FOR UPDATE),
+        renewed AS (UPDATE ${T('outbox')} o SET lease_expires_at = now() + $5 * interval '1 millisecond' FROM held
+          WHERE o.seq = held.seq AND (SELECT count(*) FROM held) = $4 RETURNING o.lease_owner)
+      SELECT (SELECT count(*) FROM held)::int AS held, (SELECT min(lease_owner) FROM renewed) AS owner,
+        (extract(epoch FROM now() + $5 * interval '1 millisecond') * 1000)::float8 AS expires_ms`,
+    [tenantId, ids, token, ids.length, leaseMs]);
+    const row = r.rows[0];
+    const held = Number(row?.held ?? 0);
+    if (row === undefined || held !== ids.length) throw outboxLeaseLost('renewOutboxLease', held, ids.length);
+    return { token, owner: row.owner ?? '', expiresAt: new Date(Math.floor(row.expires_ms)).toISOString() };
+  }
+
   return {
     capabilities: isPool ? POOL_CAPABILITIES : PGLITE_CAPABILITIES,
 
@@ -278,6 +298,12 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
 
     releaseOutbox: (tenantId, ids, token) => guard('releaseOutbox', async () =>
       settleOutbox('releaseOutbox', tenantId, checkHeldIds('releaseOutbox', ids, token), token)),
+
+    renewOutboxLease: (tenantId, ids, token, options) => guard('renewOutboxLease', async () => {
+      checkRenewOptions('renewOutboxLease', options);
+      // `options.now` is ignored: the lease ends on the database's clock, like the claim's (serverTime).
+      return renewOutbox(tenantId, checkHeldIds('renewOutboxLease', ids, token), token, options.leaseMs);
+    }),
 
     claimDueTimers: (tenantId, options) => guard('claimDueTimers', async () => {
       checkClaimOptions('claimDueTimers', options);

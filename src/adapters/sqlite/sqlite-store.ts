@@ -112,6 +112,7 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
     heldOutbox: db.prepare(`SELECT 1 FROM ${p}outbox WHERE tenant_id = ? AND id = ? AND lease_token = ?`),
     ackOutbox: db.prepare(`DELETE FROM ${p}outbox WHERE tenant_id = ? AND id = ? AND lease_token = ?`),
     releaseOutbox: db.prepare(`UPDATE ${p}outbox SET lease_token = NULL, lease_owner = NULL, lease_ms = NULL WHERE tenant_id = ? AND id = ? AND lease_token = ?`),
+    renewOutbox: db.prepare(`UPDATE ${p}outbox SET lease_ms = ? WHERE tenant_id = ? AND id = ? AND lease_token = ? RETURNING lease_owner AS owner`),
     due: db.prepare(`SELECT id, row, attempts FROM ${p}timers WHERE tenant_id = ? AND due_ms <= ? AND (lease_ms IS NULL OR lease_ms <= ?)
       ORDER BY due_ms, id LIMIT ?`),
     lease: db.prepare(`UPDATE ${p}timers SET lease_token = ?, lease_owner = ?, lease_ms = ?, attempts = attempts + 1 WHERE tenant_id = ? AND id = ?`),
@@ -222,6 +223,23 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
     for (const id of ids) apply.run(tenantId, id, token);
   });
 
+  /**
+   * Renews row by row under the write lock and counts the rows the token held; when that is short of
+   * the ids asked for, the throw rolls the renewals already made back, so no lease moves.
+   */
+  const renewOutboxTx = db.transaction((tenantId: string, ids: string[], token: string, expires: number): string => {
+    let owner = '';
+    let held = 0;
+    for (const id of ids) {
+      const row = st.renewOutbox.get(expires, tenantId, id, token) as { owner: string } | undefined;
+      if (row === undefined) continue;
+      held += 1;
+      owner = row.owner;
+    }
+    if (held !== ids.length) throw outboxLeaseLost('renewOutboxLease', held, ids.length);
+    return owner;
+  });
+
   const parseAll = <T>(rows: unknown[]): T[] => rows.map((r) => JSON.parse((r as { body: string }).body) as T);
 
   return {
@@ -330,6 +348,16 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
       guard('releaseOutbox', () => {
         const wanted = checkHeldIds('releaseOutbox', ids, token);
         if (wanted.length > 0) settleOutboxTx.immediate('releaseOutbox', tenantId, wanted, token);
+      });
+    },
+
+    async renewOutboxLease(tenantId, ids, token, options) {
+      return guard('renewOutboxLease', (): Lease => {
+        checkRenewOptions('renewOutboxLease', options);
+        const wanted = checkHeldIds('renewOutboxLease', ids, token);
+        const expires = options.now.getTime() + options.leaseMs;
+        const owner = wanted.length === 0 ? '' : renewOutboxTx.immediate(tenantId, wanted, token, expires);
+        return { token, owner, expiresAt: new Date(expires).toISOString() };
       });
     },
 

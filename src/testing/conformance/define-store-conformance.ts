@@ -630,6 +630,103 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:1', 'c-1:1:2']);
     });
 
+    it('renews a held claim: same token and owner, the rows stay away from other claimers past the first lease’s end', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 2 });
+      const held = await claim(t, 10, leaseMs);
+      const token = held[0]?.lease.token ?? '';
+      const lease = await store().renewOutboxLease(t, ['c-1:1:0', 'c-1:1:1'], token, { now: new Date(), leaseMs: leaseMs * 5 });
+      expect(lease).toEqual({ token, owner: 'relay-1', expiresAt: expect.any(String) });
+      expect(Date.parse(lease.expiresAt)).toBeGreaterThan(Date.parse(held[0]?.lease.expiresAt ?? ''));
+      await sleep(leaseMs + 250);
+      expect(await claim(t, 10, 60_000, 'relay-2')).toEqual([]);
+      await store().ackOutbox(t, ['c-1:1:0', 'c-1:1:1'], token);
+      expect(await store().readOutbox(t)).toEqual([]);
+    });
+
+    it('renews only the rows it names and leaves attempts as they were', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 2 });
+      const token = (await claim(t, 10, leaseMs))[0]?.lease.token ?? '';
+      await store().renewOutboxLease(t, ['c-1:1:1', 'c-1:1:1'], token, { now: new Date(), leaseMs: 60_000 });
+      await sleep(leaseMs + 250);
+      // The row left out ran out with the first lease; the renewed one is still held, by the same token.
+      expect((await claim(t, 10, 60_000, 'relay-2')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
+      await store().releaseOutbox(t, ['c-1:1:1'], token);
+      expect((await claim(t, 10, 60_000, 'relay-3')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:1', 2]]);
+    });
+
+    it('refuses a renewal with a stale token once another relay claimed the rows (leaseLost), and leaves that relay’s lease as it was', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 2 });
+      const stale = (await claim(t, 10, leaseMs))[0]?.lease.token ?? '';
+      await sleep(leaseMs + 250);
+      const fresh = await claim(t, 10, leaseMs, 'relay-2');
+      expect(fresh.map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2], ['c-1:1:1', 2]]);
+      const renew = { now: new Date(), leaseMs: 60_000 };
+      expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0', 'c-1:1:1'], stale, renew))).toMatchObject(leaseLost);
+      expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:1'], stale, renew))).toMatchObject(leaseLost);
+      // The new holder's token still holds…
+      await store().ackOutbox(t, ['c-1:1:0'], fresh[0]?.lease.token ?? '');
+      // …and its lease still ends when it did, with its attempt count: the stale renewal moved nothing.
+      await sleep(leaseMs + 250);
+      expect((await claim(t, 10, 60_000, 'relay-3')).map((r) => [r.id, r.attempts, r.lease.owner])).toEqual([['c-1:1:1', 3, 'relay-3']]);
+    });
+
+    it('refuses to renew rows already acknowledged or released (leaseLost)', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 3 });
+      const token = (await claim(t, 10, 60_000))[0]?.lease.token ?? '';
+      await store().ackOutbox(t, ['c-1:1:0'], token);
+      await store().releaseOutbox(t, ['c-1:1:1'], token);
+      const renew = { now: new Date(), leaseMs: 60_000 };
+      expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0'], token, renew))).toMatchObject(leaseLost);
+      expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:1'], token, renew))).toMatchObject(leaseLost);
+      expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:1', 'c-1:1:2']);
+      expect((await claim(t, 10, 60_000, 'relay-2')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:1', 2]]);
+    });
+
+    it('renews all or nothing: one id the token does not hold (another relay’s, unknown) and no lease moves', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1', { events: 2 });
+      await seed(store(), t, 'c-2');
+      const token = (await claim(t, 2, leaseMs))[0]?.lease.token ?? '';
+      expect(ids(await claim(t, 10, 60_000, 'relay-2'))).toEqual(['c-2:1:0']);
+      for (const list of [['c-1:1:0', 'c-2:1:0'], ['c-1:1:1', 'no-such-row']]) {
+        expect(await rejectionOf(store().renewOutboxLease(t, list, token, { now: new Date(), leaseMs: 60_000 }))).toMatchObject(leaseLost);
+      }
+      await sleep(leaseMs + 250);
+      expect((await claim(t, 10, 60_000, 'relay-3')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2], ['c-1:1:1', 2]]);
+    });
+
+    it('renews nothing for an empty list, and answers the lease such a renewal would give, with no owner', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      const token = (await claim(t, 10, leaseMs))[0]?.lease.token ?? '';
+      const before = Date.now();
+      const lease = await store().renewOutboxLease(t, [], token, { now: new Date(before), leaseMs: 60_000 });
+      expect(lease).toEqual({ token, owner: '', expiresAt: expect.any(String) });
+      if (caps(store()).serverTime) expect(Math.abs(Date.parse(lease.expiresAt) - (before + 60_000))).toBeLessThan(30_000);
+      else expect(lease.expiresAt).toBe(new Date(before + 60_000).toISOString());
+      await sleep(leaseMs + 250);
+      expect((await claim(t, 10, 60_000, 'relay-2')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
+    });
+
+    it('rejects a malformed renewal with VALIDATION and moves no lease', async () => {
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      const token = (await claim(t, 10, leaseMs))[0]?.lease.token ?? '';
+      for (const bad of [{ leaseMs: 0 }, { leaseMs: -1 }, { leaseMs: 1.5 }, { leaseMs: Number.NaN }, { leaseMs: 2 ** 31 }, { now: new Date('not a date') }]) {
+        expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0'], token, { now: new Date(), leaseMs: 60_000, ...bad }))).toMatchObject({ code: 'VALIDATION' });
+      }
+      const renew = { now: new Date(), leaseMs: 60_000 };
+      expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0'], '', renew))).toMatchObject({ code: 'VALIDATION' });
+      expect(await rejectionOf(store().renewOutboxLease(t, Array.from({ length: 1001 }, (_, i) => `x-${i}`), token, renew))).toMatchObject({ code: 'VALIDATION' });
+      expect(await rejectionOf(store().renewOutboxLease(t, 'c-1:1:0' as unknown as string[], token, renew))).toMatchObject({ code: 'VALIDATION' });
+      await sleep(leaseMs + 250);
+      expect((await claim(t, 10, 60_000, 'relay-2')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
+    });
+
     it('rejects malformed claims, acks and releases with VALIDATION and changes nothing', async () => {
       const t = freshTenant();
       await seed(store(), t, 'c-1');
@@ -645,7 +742,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       expect(await claim(t, 10, 60_000, 'relay-2')).toEqual([]);
     });
 
-    it('keeps tenants apart: a claim returns only its tenant’s rows, and acks and releases never reach another tenant', async () => {
+    it('keeps tenants apart: a claim returns only its tenant’s rows, and acks, releases and renewals never reach another tenant', async () => {
       const [a, b] = [freshTenant(), freshTenant()];
       await seed(store(), a, 'c-1');
       await seed(store(), b, 'c-1');
@@ -654,6 +751,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const token = inA[0]?.lease.token ?? '';
       expect(await rejectionOf(store().ackOutbox(b, ['c-1:1:0'], token))).toMatchObject(leaseLost);
       expect(await rejectionOf(store().releaseOutbox(b, ['c-1:1:0'], token))).toMatchObject(leaseLost);
+      expect(await rejectionOf(store().renewOutboxLease(b, ['c-1:1:0'], token, { now: new Date(), leaseMs: 60_000 }))).toMatchObject(leaseLost);
       expect((await claim(b)).map((r) => [r.tenantId, r.id])).toEqual([[b, 'c-1:1:0']]);
       expect(ids(await store().readOutbox(a))).toEqual(['c-1:1:0']);
       expect(await claim(a, 10, 60_000, 'relay-2')).toEqual([]);
@@ -665,6 +763,28 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       await seed(store(), t, 'c-1');
       await claim(t);
       expect(await store().claimOutbox(t, { now: new Date('2100-01-01T00:00:00Z'), limit: 10, leaseMs: 1000, owner: 'relay-2' })).toEqual([]);
+    });
+
+    it('renews on the database clock: RenewOptions.now far in the past does not end a lease early', async (ctx) => {
+      requireCapability(ctx, store(), 'serverTime', true);
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      const token = (await claim(t))[0]?.lease.token ?? '';
+      const lease = await store().renewOutboxLease(t, ['c-1:1:0'], token, { now: new Date('1999-01-01T00:00:00Z'), leaseMs: 60_000 });
+      expect(Date.parse(lease.expiresAt)).toBeGreaterThan(Date.now() + 30_000);
+      expect(await claim(t, 10, 60_000, 'relay-2')).toEqual([]);
+    });
+
+    it('renews from RenewOptions.now: the lease then ends at now + leaseMs', async (ctx) => {
+      requireCapability(ctx, store(), 'serverTime', false);
+      const t = freshTenant();
+      await seed(store(), t, 'c-1');
+      const at = Date.now();
+      const [held] = await store().claimOutbox(t, { now: new Date(at), limit: 10, leaseMs: 60_000, owner: 'relay-1' });
+      const lease = await store().renewOutboxLease(t, ['c-1:1:0'], held?.lease.token ?? '', { now: new Date(at + 30_000), leaseMs: 60_000 });
+      expect(lease).toEqual({ token: held?.lease.token, owner: 'relay-1', expiresAt: new Date(at + 90_000).toISOString() });
+      expect(await store().claimOutbox(t, { now: new Date(at + 89_999), limit: 10, leaseMs: 1000, owner: 'relay-2' })).toEqual([]);
+      expect((await store().claimOutbox(t, { now: new Date(at + 90_000), limit: 10, leaseMs: 1000, owner: 'relay-2' })).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
     });
 
     it('uses ClaimOptions.now as "now": a lease is free once now reaches its end', async (ctx) => {
@@ -765,6 +885,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const [row] = await store().claimOutbox(a, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay' });
       expect(await store().claimOutbox(b, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay' })).toEqual([]);
       expect(await rejectionOf(store().ackOutbox(b, ['c-1:1:0'], row?.lease.token ?? ''))).toMatchObject({ code: 'STORE' });
+      expect(await rejectionOf(store().renewOutboxLease(b, ['c-1:1:0'], row?.lease.token ?? '', { now: new Date(), leaseMs: 1000 }))).toMatchObject({ code: 'STORE' });
       expect(await store().readOutbox(a)).toHaveLength(1);
       const [held] = await store().claimDueTimers(a, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'w' });
       expect(await rejectionOf(store().completeTimer(b, 'c-1:t', held?.lease.token ?? ''))).toMatchObject({ code: 'STORE' });
