@@ -246,17 +246,29 @@ export function packSla(sla: CaseSla): PackedSla {
       clocks.push(o);
       continue;
     }
-    clocks.push(packClock(o, calendar));
+    const read = readFrom.get(o);
+    clocks.push(read !== undefined && sameJson(read.previousCalendar, calendar) ? read.row : packClock(o, calendar));
     calendar = o['calendar'];
   }
   const log = sla.clocks.log.map((e) => {
     const o = e as unknown as Raw;
+    const read = logReadFrom.get(o);
+    if (read !== undefined) return read;
     const row = LOG_FIELDS.map((f) => (o[f] === undefined ? null : o[f]));
     while (row.length > 2 && row[row.length - 1] === null) row.pop();
     return row;
   });
   return { ...sla, packed: FORMAT, tier: sla.clocks.tier, clocks, log };
 }
+
+/**
+ * The stored rows clocks and log entries were read from (format 3 only), by the object read. Clock
+ * states and log entries are immutable, and most of a case's clocks come through a command
+ * untouched (the same object), so packing gives back the row they came from instead of packing
+ * them again, as long as the calendar they were read after is still the one before them.
+ */
+const readFrom = new WeakMap<object, { row: unknown[]; previousCalendar: unknown }>();
+const logReadFrom = new WeakMap<object, unknown[]>();
 
 /** Reads what `packSla` wrote (format 1, 2 or 3), or an unpacked `CaseSla`, or nothing (a new case). */
 export function unpackSla(stored: unknown, tier: string, empty: (tier: string) => CaseSla): CaseSla {
@@ -274,6 +286,7 @@ export function unpackSla(stored: unknown, tier: string, empty: (tier: string) =
       for (let i = 0; i < CLOCK_FIELDS.length; i++) o[CLOCK_FIELDS[i] as string] = c[i];
     } else {
       o = unpackClock(c, calendar, p.packed);
+      if (p.packed === FORMAT) readFrom.set(o, { row: c, previousCalendar: calendar });
       calendar = o['calendar'];
     }
     clocks[o['key'] as string] = o as unknown as ClockState;
@@ -284,6 +297,7 @@ export function unpackSla(stored: unknown, tier: string, empty: (tier: string) =
       const v = row[i];
       if (v !== undefined && v !== null) e[LOG_FIELDS[i] as string] = v;
     }
+    if (p.packed === FORMAT) logReadFrom.set(e, row);
     return e as unknown as SlaClocks['log'][number];
   });
   const { packed: _p, tier: slaTier, clocks: _c, log: _l, ...rest } = p;

@@ -10,9 +10,8 @@ import { canonicalJson, sameCanonical } from '../../src/engine/_canonical.js';
 function reordered(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(reordered);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v).reverse()) out[key] = reordered((v as Record<string, unknown>)[key]);
-  return out;
+  // fromEntries defines own properties, `__proto__` included (an assignment would set the prototype).
+  return Object.fromEntries(Object.keys(v).reverse().map((key) => [key, reordered((v as Record<string, unknown>)[key])]));
 }
 
 describe('sameCanonical', () => {

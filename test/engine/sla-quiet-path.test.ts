@@ -173,6 +173,31 @@ describe('compact SLA storage', () => {
     expect(unpackSla(JSON.parse(JSON.stringify(packed)), 'general', emptyCaseSla)).toEqual(sla);
   });
 
+  it('reuses the rows of clocks a command left alone, and repacks one whose predecessor changed calendar', () => {
+    const clock = (key: string, status: string, revision: number) => ({
+      key, name: key, scope: 'case', assignmentId: null, role: null, unitId: null, unit: 'workingDays', target: 3, redoTarget: 3, extension: 0,
+      extensionDays: 0, threshold: 2 / 3, overdueAfter: { workingDays: 1 }, delay: null, status, cancelled: false, round: 1,
+      originalStartedAt: '2026-03-02T01:00:00.000Z', scheduledAt: null, startedAt: '2026-03-02T01:00:00.000Z', stoppedAt: null, pauses: [],
+      calendar: { id: 'cn-mainland', revision }, budgetMs: 1, usedMs: 0, asOf: '2026-03-02T01:00:00.000Z', deadline: null, level: 'green',
+      warnedAt: null, breachedAt: null, overdueAt: null, firedSteps: [], concludedOverdue: false, finalLevel: null,
+    });
+    const sla = {
+      ...emptyCaseSla('general'),
+      clocks: { version: 1 as const, tier: 'general', clocks: { conclusion: clock('conclusion', 'running', 8), review: clock('review', 'stopped', 8) } as never, log: [] },
+    };
+    const read = unpackSla(JSON.parse(JSON.stringify(packSla(sla))), 'general', emptyCaseSla);
+    // Untouched: the very rows it was read from come back.
+    const again = packSla(read);
+    expect(again).toEqual(packSla(sla));
+    // A late notice recomputes the running clock onto revision 9; the stopped one keeps revision 8,
+    // which its row no longer gets from the clock before it.
+    const moved = { ...read, clocks: { ...read.clocks, clocks: { ...read.clocks.clocks, conclusion: { ...read.clocks.clocks['conclusion'], calendar: { id: 'cn-mainland', revision: 9 } } } } };
+    const back = unpackSla(JSON.parse(JSON.stringify(packSla(moved as never))), 'general', emptyCaseSla);
+    expect([back.clocks.clocks['conclusion']?.calendar, back.clocks.clocks['review']?.calendar]).toEqual([
+      { id: 'cn-mainland', revision: 9 }, { id: 'cn-mainland', revision: 8 },
+    ]);
+  });
+
   it('keeps format 3 terms equal to the built-in policy they were copied from', () => {
     // When the built-in policy changes, rows already written must keep their meaning: this fails
     // first, and the answer is a format 4 with its own table, never an edit of format 3's.
