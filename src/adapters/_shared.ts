@@ -4,7 +4,7 @@
  * of the core.
  */
 import { ConcurrencyError, JiaobanError } from '../errors.js';
-import type { CaseQueryFilter, CommitBatch, StoredCase } from '../store/case-store.js';
+import type { CaseQueryFilter, CommitBatch, OutboxRow, StoredCase } from '../store/case-store.js';
 
 /** The hash a case's first audit entry chains to (same value as the memory store's `GENESIS_HASH`). */
 export const GENESIS = '0'.repeat(64);
@@ -111,4 +111,24 @@ export const COLUMN_FILTERS: ReadonlyArray<[keyof CaseQueryFilter, string]> = [
 export function identifier(name: string, what: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(name)) throw storeError('configure', `${what} must be a plain SQL identifier`, { reason: 'invalidIdentifier' });
   return name;
+}
+
+/** An event and the JSON text it was serialised to for the events table. */
+export interface SerialisedEvent {
+  value: unknown;
+  json: string;
+}
+
+const OUTBOX_KEYS = 'id,tenantId,caseId,name,payload,createdAt';
+
+/**
+ * An outbox row's stored JSON, with its event spliced in as the text already serialised for the
+ * events table. Only when the payload is that very event object (as the engine builds the outbox)
+ * and the row has exactly the outbox fields; any other row is serialised whole.
+ */
+export function outboxBody(o: OutboxRow, event: SerialisedEvent | undefined): string {
+  const plain = Object.keys(o).join(',') === OUTBOX_KEYS && [o.id, o.tenantId, o.caseId, o.name, o.createdAt].every((v) => typeof v === 'string');
+  if (event === undefined || o.payload !== event.value || !plain) return JSON.stringify(o);
+  const eventJson = event.json;
+  return `{"id":${JSON.stringify(o.id)},"tenantId":${JSON.stringify(o.tenantId)},"caseId":${JSON.stringify(o.caseId)},"name":${JSON.stringify(o.name)},"payload":${eventJson},"createdAt":${JSON.stringify(o.createdAt)}}`;
 }

@@ -5,8 +5,8 @@ import type {
   StoredCase, StoredEvent, TimerRow,
 } from '../../store/case-store.js';
 import {
-  COLUMN_FILTERS, caseKeys, checkBatch, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
-  outboxLeaseLost, rejection, schemaVersionError, storeError, toMs,
+  COLUMN_FILTERS, caseKeys, checkBatch, outboxBody, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
+  outboxLeaseLost, rejection, schemaVersionError, storeError, toMs, type SerialisedEvent,
 } from '../_shared.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { CommitUnknown, toSql, type PostgresClient, type SqlRunner } from './_sql.js';
@@ -35,20 +35,6 @@ interface CommitShape {
   idempotency: boolean;
   remove: boolean;
   timers: number;
-}
-
-const OUTBOX_KEYS = 'id,tenantId,caseId,name,payload,createdAt';
-
-/**
- * An outbox row's stored JSON, with its event spliced in as the text already serialised for the
- * events table. Only when the payload is that very event object (as the engine builds the outbox)
- * and the row has exactly the outbox fields; any other row is serialised whole.
- */
-function outboxBody(o: OutboxRow, event: { value: unknown; json: string } | undefined): string {
-  const plain = Object.keys(o).join(',') === OUTBOX_KEYS && [o.id, o.tenantId, o.caseId, o.name, o.createdAt].every((v) => typeof v === 'string');
-  if (event === undefined || o.payload !== event.value || !plain) return JSON.stringify(o);
-  const eventJson = event.json;
-  return `{"id":${JSON.stringify(o.id)},"tenantId":${JSON.stringify(o.tenantId)},"caseId":${JSON.stringify(o.caseId)},"name":${JSON.stringify(o.name)},"payload":${eventJson},"createdAt":${JSON.stringify(o.createdAt)}}`;
 }
 
 /**
@@ -136,7 +122,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     ];
     if (!shape.insert) values.push(batch.expectedVersion, prev.seq, prev.hash);
     // Each event is serialised once: the outbox row that carries it embeds the same text.
-    const eventJson = new Map<string, { value: unknown; json: string }>();
+    const eventJson = new Map<string, SerialisedEvent>();
     batch.events.forEach((e, i) => {
       const json = JSON.stringify(e);
       eventJson.set(e.eventId, { value: e, json });

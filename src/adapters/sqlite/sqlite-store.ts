@@ -6,8 +6,8 @@ import type {
   StoredEvent, TimerRow,
 } from '../../store/case-store.js';
 import {
-  COLUMN_FILTERS, caseKeys, checkBatch, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
-  outboxLeaseLost, rejection, schemaVersionError, storeError, toMs,
+  COLUMN_FILTERS, caseKeys, checkBatch, outboxBody, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
+  outboxLeaseLost, rejection, schemaVersionError, storeError, toMs, type SerialisedEvent,
 } from '../_shared.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
@@ -187,9 +187,15 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
         for (const u of keys.unitIds) st.insertUnit.run(batch.tenantId, u, c.id);
       }
     }
-    batch.events.forEach((e, i) => st.insertEvent.run(batch.tenantId, c.id, c.version, i, JSON.stringify(e)));
+    // Each event is serialised once: the outbox row that carries it embeds the same text.
+    const eventJson = new Map<string, SerialisedEvent>();
+    batch.events.forEach((e, i) => {
+      const json = JSON.stringify(e);
+      eventJson.set(e.eventId, { value: e, json });
+      st.insertEvent.run(batch.tenantId, c.id, c.version, i, json);
+    });
     for (const a of batch.audit) st.insertAudit.run(batch.tenantId, c.id, a.seq, JSON.stringify(a));
-    for (const o of batch.outbox) st.insertOutbox.run(batch.tenantId, o.id, c.id, JSON.stringify(o));
+    for (const o of batch.outbox) st.insertOutbox.run(batch.tenantId, o.id, c.id, outboxBody(o, eventJson.get(o.id)));
     for (const id of batch.timers.remove) st.removeTimer.run(batch.tenantId, id);
     for (const t of batch.timers.upsert) st.upsertTimer.run(batch.tenantId, t.id, t.caseId, toMs(t.dueAt, 'commit'), JSON.stringify(t));
   });
