@@ -56,8 +56,9 @@ export const FORMAT_3_TERMS: Readonly<Record<string, readonly [string, number]>>
   'case:solution': ['workingDays', 10],
 };
 export const FORMAT_3_THRESHOLD = 2 / 3;
-export const FORMAT_3_GRACE = { workingDays: 1 } as const;
-export const FORMAT_3_NATURAL_GRACE = { naturalMinutes: 60 } as const;
+// Frozen: every clock read without a stored grace shares one of these objects.
+export const FORMAT_3_GRACE = Object.freeze({ workingDays: 1 } as const);
+export const FORMAT_3_NATURAL_GRACE = Object.freeze({ naturalMinutes: 60 } as const);
 
 /** Fields whose default is a constant. */
 const CONSTANT_DEFAULTS: Partial<Record<ClockField, unknown>> = {
