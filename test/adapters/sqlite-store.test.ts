@@ -75,6 +75,19 @@ describe('sqliteStore', () => {
     expect(() => sqliteStore(db, { tablePrefix: 'x; DROP TABLE y' })).toThrow(expect.objectContaining({ code: 'STORE' }));
   });
 
+  it('sets wal_autocheckpoint when asked, leaves it alone otherwise, and refuses a value that is not a page count', () => {
+    const db = open(file());
+    sqliteStore(db);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    sqliteStore(db, { walAutocheckpoint: 10_000 });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    for (const bad of [-1, 1.5, 2_000_000, Number.NaN]) {
+      expect(() => sqliteStore(db, { walAutocheckpoint: bad, synchronous: 'NORMAL' })).toThrow(expect.objectContaining({ code: 'STORE', details: expect.objectContaining({ reason: 'invalidOption' }) }));
+    }
+    // A refused option changes nothing on the connection, the other pragmas included.
+    expect([db.pragma('wal_autocheckpoint', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual([10_000, 2]);
+  });
+
   it('compares due instants as instants, not strings: "…00Z" and "…00.000Z" are the same moment', async () => {
     const store = sqliteStore(open(file()));
     await store.migrate();

@@ -32,6 +32,14 @@ export interface SqliteStoreOptions {
    * faster on slow disks. Both keep the database consistent.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * `PRAGMA wal_autocheckpoint`, in pages (an integer 0–1,000,000; 0 turns automatic checkpoints
+   * off). Unset: the connection keeps what it has (SQLite's default is 1,000). Every commit here
+   * rewrites a few pages, mostly the same ones (the case row, index leaves); a larger value copies a
+   * hot page back into the database file once per checkpoint instead of many times, at the price of
+   * a larger WAL file between checkpoints (about this many pages). docs/benchmarks.md measures both.
+   */
+  walAutocheckpoint?: number;
 }
 
 /** One host, several processes: see docs/adapters.md ("SQLite and several processes"). */
@@ -58,11 +66,17 @@ type Row = Record<string, unknown>;
  */
 export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): CaseStore & { migrate(): Promise<MigrationResult>; readonly capabilities: StoreCapabilities } {
   const p = identifier(options.tablePrefix ?? 'jiaoban_', 'tablePrefix');
+  // Every option is checked before the first pragma: a refused one leaves the connection as it was.
+  const pages = options.walAutocheckpoint;
+  if (pages !== undefined && (!Number.isInteger(pages) || pages < 0 || pages > 1_000_000)) {
+    throw storeError('configure', 'walAutocheckpoint must be an integer number of pages from 0 to 1,000,000', { reason: 'invalidOption' });
+  }
   const busy = options.busyTimeoutMs ?? 5000;
   // WAL lets readers run beside the one writer; on ':memory:' the pragma answers 'memory' and that is fine.
   db.pragma('journal_mode = WAL');
   db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busy))}`);
   db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  if (pages !== undefined) db.pragma(`wal_autocheckpoint = ${pages}`);
   const latest = SQLITE_MIGRATIONS.length;
   let checked = false;
 
