@@ -6,8 +6,8 @@ import type {
   StoredEvent, TimerRow,
 } from '../../store/case-store.js';
 import {
-  COLUMN_FILTERS, caseKeys, checkBatch, outboxBody, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
-  outboxLeaseLost, rejection, schemaVersionError, storeError, toMs, type SerialisedEvent,
+  COLUMN_FILTERS, caseKeys, checkBatch, checkClaimOptions, checkHeldIds, checkRenewOptions, clampLimit, identifier, idempotencyConflict, leaseLost,
+  outboxBody, outboxLeaseLost, rejection, schemaVersionError, storeError, toMs, type SerialisedEvent,
 } from '../_shared.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
