@@ -92,7 +92,17 @@ type Terms = readonly [string, number] | undefined | null;
 
 /** The format-3 terms of a clock, found by its scope (an assignment id or none) and name. */
 function termsOf(v: readonly unknown[]): Terms {
-  return FORMAT_3_TERMS[`${v[ASSIGNMENT] === null ? 'case' : 'assignment'}:${String(v[NAME])}`];
+  const byScope = TERMS_BY_NAME.get(v[NAME] as string);
+  return byScope === undefined ? undefined : v[ASSIGNMENT] === null ? byScope.case : byScope.assignment;
+}
+
+/** `FORMAT_3_TERMS` by name, then scope: asked for every clock packed or read, without building a key. */
+const TERMS_BY_NAME = new Map<string, { case?: readonly [string, number]; assignment?: readonly [string, number] }>();
+for (const [slot, terms] of Object.entries(FORMAT_3_TERMS)) {
+  const [scope, name] = slot.split(':') as ['case' | 'assignment', string];
+  const entry = TERMS_BY_NAME.get(name) ?? {};
+  entry[scope] = terms;
+  TERMS_BY_NAME.set(name, entry);
 }
 
 /** The default of field `i`, from the clock's other values (`v`) and terms where it is not a constant. */
@@ -162,7 +172,6 @@ function packable(o: Raw): boolean {
 
 // The presence mask has a bit per field (34): kept below 2^53 as one number, read as two 30-bit halves.
 const HALF = 2 ** 30;
-const present = (mask: number, i: number): boolean => (i < 30 ? (mask % HALF) & (1 << i) : Math.floor(mask / HALF) & (1 << (i - 30))) !== 0;
 
 // Scratch rows for one clock's values and presence: packing and unpacking are synchronous and never
 // re-enter, and a fresh pair per clock was most of what reading a case allocated.
@@ -194,8 +203,10 @@ function unpackClock(row: readonly unknown[], previousCalendar: unknown, format:
   let next = 2;
   v[KEY] = row[1];
   missing[KEY] = false;
+  const low = mask % HALF;
+  const high = Math.floor(mask / HALF);
   for (let i = 1; i < CLOCK_FIELDS.length; i++) {
-    missing[i] = !present(mask, i);
+    missing[i] = (i < 30 ? low & (1 << i) : high & (1 << (i - 30))) === 0;
     v[i] = missing[i] ? undefined : row[next++];
   }
   // Restored before the rest, each after what its own default reads.
