@@ -271,7 +271,10 @@ export interface FollowUpResult extends CommandResult {
  */
 export interface TickOptions {
   tenantId: string;
-  /** Default: the engine's clock. */
+  /**
+   * Default: the database's clock when the engine runs on the system clock and the store keeps time
+   * (`serverTime` and `store.now()`, as PostgreSQL does), else the engine's clock.
+   */
   now?: Date;
 }
 
@@ -942,9 +945,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
   }
 
+  /**
+   * "Now" for system work without an explicit instant: the database's clock when the engine runs on
+   * the system clock and the store keeps time (`serverTime` with `now()`), so a tick evaluates by the
+   * clock its claims use; otherwise the engine's `Clock` (a simulated one stays in charge).
+   */
+  async function systemNow(): Promise<Date> {
+    if (clock === systemClock && store.capabilities?.serverTime === true && store.now !== undefined) return store.now();
+    return clock.now();
+  }
+
   async function tick(raw: TickOptions): Promise<TickResult> {
     const opts = parseOrThrow(TickOptionsSchema, raw, ['options'], 'tick options');
-    const now = (opts.now ?? clock.now()).toISOString();
+    const now = (opts.now ?? (await systemNow())).toISOString();
     const result: TickResult = { timersClaimed: 0, casesProcessed: 0, events: [] };
     // A holiday notice added since the last tick can move deadlines earlier: re-evaluate first.
     const revision = calendars.working.revision;
@@ -1175,7 +1188,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (actor.tenantId !== opts.tenantId) throw new JiaobanError('PERMISSION', `${actor.id} may not recompute another tenant`, { command: 'recompute', actorId: actor.id, reason: 'tenant' });
         check(actor, 'recompute', null, null);
       }
-      const now = (opts.now ?? clock.now()).toISOString();
+      const now = (opts.now ?? (await systemNow())).toISOString();
       seenRevision.set(opts.tenantId, calendars.working.revision);
       return recomputeAll(opts.tenantId, now);
     },
@@ -1217,7 +1230,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         running = (async () => {
           for (const tenantId of opts.tenantIds) {
             try {
-              await tick({ tenantId, now: clock.now() });
+              await tick({ tenantId });
             } catch (error) {
               raw.onError?.(error);
             }

@@ -387,6 +387,17 @@ export interface CaseStore {
   renewTimerLease(tenantId: string, timerId: string, token: string, options: RenewOptions): Promise<Lease>;
   /** The timers of one case (for views and tests). */
   timers(tenantId: string, caseId: string): Promise<TimerRow[]>;
+  /**
+   * The database's current time, for stores that declare `serverTime`. `engine.tick` and
+   * `engine.recompute` evaluate the SLA clocks at this instant when the engine runs on the system
+   * clock, so a tick judges "due" by the same clock its claim did, whatever the node's own clock
+   * says. Optional: without it the engine evaluates at its `Clock`.
+   *
+   * @example
+   * await store.now?.();
+   * //=> 2026-03-02T01:00:00.123Z (a Date)
+   */
+  now?(): Promise<Date>;
   /** What the store can do (see `StoreCapabilities`); absent means a single-process memory store. */
   readonly capabilities?: StoreCapabilities;
   /**

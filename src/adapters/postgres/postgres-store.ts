@@ -336,6 +336,12 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     releaseOutbox: (tenantId, ids, token) => guard('releaseOutbox', async () =>
       settleOutbox('releaseOutbox', tenantId, checkHeldIds('releaseOutbox', ids, token), token)),
 
+    now: () => guard('now', async () => {
+      // Epoch ms as a float, as the lease queries read it: one conversion for pg and PGlite alike.
+      const r = await sql.query<{ ms: number }>(`SELECT (extract(epoch FROM now()) * 1000)::float8 AS ms`);
+      return new Date(Math.floor(Number(r.rows[0]?.ms)));
+    }),
+
     renewOutboxLease: (tenantId, ids, token, options) => guard('renewOutboxLease', async () => {
       checkRenewOptions('renewOutboxLease', options);
       // `options.now` is ignored: the lease ends on the database's clock, like the claim's (serverTime).

@@ -490,6 +490,27 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       expect(await store().claimDueTimers(t, { now: new Date('2100-01-01T00:00:00Z'), limit: 10, leaseMs: 1000, owner: 'w' })).toEqual([]);
     });
 
+    it('tells the database clock through now(), the clock its claims use', async (ctx) => {
+      requireCapability(ctx, store(), 'serverTime', true);
+      const now = store().now;
+      if (now === undefined) {
+        console.info(`[jiaoban conformance] ${options.name}: skipped "${ctx.task.name}" because the store has no now()`);
+        ctx.skip('the store has no now()');
+        return;
+      }
+      const first = await now.call(store());
+      const second = await now.call(store());
+      expect(first).toBeInstanceOf(Date);
+      expect(Number.isNaN(first.getTime())).toBe(false);
+      expect(second.getTime()).toBeGreaterThanOrEqual(first.getTime());
+      // A timer due just after the database's now is not claimable yet; one due just before it is.
+      const t = freshTenant();
+      const base = await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:later', kind: 'k', dueAt: new Date(second.getTime() + 3_600_000).toISOString() }] });
+      await advance(store(), base, { timers: [{ id: 'c-1:earlier', kind: 'k', dueAt: new Date(second.getTime() - 1000).toISOString() }] });
+      const claimed = await store().claimDueTimers(t, { now: await now.call(store()), limit: 10, leaseMs: 1000, owner: 'w' });
+      expect(claimed.map((x) => x.id)).toEqual(['c-1:earlier']);
+    });
+
     it('uses ClaimOptions.now as "now": a timer is due once now reaches it', async (ctx) => {
       requireCapability(ctx, store(), 'serverTime', false);
       const t = freshTenant();
