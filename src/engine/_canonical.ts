@@ -26,15 +26,14 @@ export function canonicalJson(value: unknown): string {
  * sameCanonical({ a: 1, b: [2] }, { b: [2], a: 1, c: undefined });
  * //=> true
  */
-export function sameCanonical(a: unknown, b: unknown): boolean {
+export function sameCanonical(x0: unknown, y0: unknown): boolean {
+  const a = asWritten(x0);
+  const b = asWritten(y0);
   if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
-    // NaN and ±Infinity serialise as null, as JSON.stringify writes them.
-    return typeof a === 'number' && typeof b === 'number' ? JSON.stringify(a) === JSON.stringify(b) : false;
-  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameCanonical(a[i] ?? null, b[i] ?? null)) return false;
+    for (let i = 0; i < a.length; i++) if (!sameCanonical(a[i], b[i])) return false;
     return true;
   }
   const x = a as Record<string, unknown>;
@@ -47,6 +46,11 @@ export function sameCanonical(a: unknown, b: unknown): boolean {
   }
   for (const key in y) if (y[key] !== undefined) n--;
   return n === 0;
+}
+
+/** A leaf as canonicalJson writes it: `undefined`, NaN and ±Infinity all come out as null. */
+function asWritten(v: unknown): unknown {
+  return v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
 }
 
 export function sha256(text: string): string {

@@ -44,4 +44,11 @@ describe('sameCanonical', () => {
     expect(sameCanonical([undefined], [null])).toBe(true);
     expect(sameCanonical({ a: null }, {})).toBe(false);
   });
+
+  it('treats undefined, NaN and ±Infinity as the null that canonicalJson writes for them', () => {
+    for (const [a, b] of [[Number.NaN, null], [Number.POSITIVE_INFINITY, null], [undefined, null], [[Number.NaN], [null]], [{ k: Number.NEGATIVE_INFINITY }, { k: null }]] as const) {
+      expect([sameCanonical(a, b), canonicalJson(a) === canonicalJson(b)]).toEqual([true, true]);
+    }
+    expect([sameCanonical(Number.NaN, 0), canonicalJson(Number.NaN) === canonicalJson(0)]).toEqual([false, false]);
+  });
 });
