@@ -20,7 +20,8 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Whether two JSON values have the same `canonicalJson`, without building either string: key order
- * does not matter and `undefined` properties count as absent.
+ * does not matter and `undefined` properties count as absent. (The SLA packing's `sameJson` is the
+ * strict sibling: there key order matters, because an omitted default must read back byte for byte.)
  *
  * @example
  * sameCanonical({ a: 1, b: [2] }, { b: [2], a: 1, c: undefined });
