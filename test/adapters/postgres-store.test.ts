@@ -7,6 +7,26 @@ import { PG_URL, openPg } from '../conformance/_pg.js';
 
 const NO_PG = 'JIAOBAN_TEST_PG_URL is not set: this test needs a real PostgreSQL server';
 
+/**
+ * Runs `claim` while another transaction holds a row lock on `id` of `table` (a SKIP LOCKED claim must
+ * step over it, not wait: a claim that waited would wait for the lock, released only afterwards), then
+ * releases the lock and drops the schema.
+ */
+async function whileLocked<T>(h: Awaited<ReturnType<typeof openPg>>, table: string, id: string, claim: () => Promise<T>): Promise<{ result: T; waitedMs: number }> {
+  const blocker = await (h.client as pg.Pool).connect();
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT 1 FROM "${h.schema}".${table} WHERE tenant_id = 't' AND id = $1 FOR UPDATE`, [id]);
+    const started = Date.now();
+    const result = await claim();
+    return { result, waitedMs: Date.now() - started };
+  } finally {
+    await blocker.query('ROLLBACK');
+    blocker.release();
+    await h.cleanup();
+  }
+}
+
 describe('postgresStore', () => {
   it('declares PGlite as one process with server time, and a pg Pool as multi-process with SKIP LOCKED', async () => {
     const lite = new PGlite();
@@ -44,22 +64,11 @@ describe('postgresStore', () => {
   it('skips timers another transaction has locked instead of waiting for it (SKIP LOCKED)', async (ctx) => {
     if (PG_URL === undefined) ctx.skip(NO_PG);
     const h = await openPg('skip_locked');
-    const pool = h.client as pg.Pool;
     const past = new Date(Date.now() - 60_000).toISOString();
     await h.store.commit(commitBatch('t', 'c-1', null, { timers: [{ id: 'a', kind: 'k', dueAt: past }, { id: 'b', kind: 'k', dueAt: past }] }));
-    const blocker = await pool.connect();
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query(`SELECT 1 FROM "${h.schema}".jiaoban_timers WHERE tenant_id = 't' AND id = 'a' FOR UPDATE`);
-      const started = Date.now();
-      const claimed = await h.store.claimDueTimers('t', { now: new Date(), limit: 10, leaseMs: 10_000, owner: 'w' });
-      expect(claimed.map((x) => x.id)).toEqual(['b']);
-      expect(Date.now() - started).toBeLessThan(2000);
-    } finally {
-      await blocker.query('ROLLBACK');
-      blocker.release();
-      await h.cleanup();
-    }
+    const { result: claimed, waitedMs } = await whileLocked(h, 'jiaoban_timers', 'a', () => h.store.claimDueTimers('t', { now: new Date(), limit: 10, leaseMs: 10_000, owner: 'w' }));
+    expect(claimed.map((x) => x.id)).toEqual(['b']);
+    expect(waitedMs).toBeLessThan(2000);
   });
 
   it('leases against the database clock: expiresAt is the server now() plus the lease', async () => {
@@ -78,21 +87,10 @@ describe('postgresStore', () => {
   it('skips outbox rows another transaction has locked instead of waiting for it (SKIP LOCKED)', async (ctx) => {
     if (PG_URL === undefined) ctx.skip(NO_PG);
     const h = await openPg('outbox_skip_locked');
-    const pool = h.client as pg.Pool;
     await h.store.commit(commitBatch('t', 'c-1', null, { events: 2 }));
-    const blocker = await pool.connect();
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query(`SELECT 1 FROM "${h.schema}".jiaoban_outbox WHERE tenant_id = 't' AND id = 'c-1:1:0' FOR UPDATE`);
-      const started = Date.now();
-      const claimed = await h.store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 10_000, owner: 'relay' });
-      expect(claimed.map((x) => x.id)).toEqual(['c-1:1:1']);
-      expect(Date.now() - started).toBeLessThan(2000);
-    } finally {
-      await blocker.query('ROLLBACK');
-      blocker.release();
-      await h.cleanup();
-    }
+    const { result: claimed, waitedMs } = await whileLocked(h, 'jiaoban_outbox', 'c-1:1:0', () => h.store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 10_000, owner: 'relay' }));
+    expect(claimed.map((x) => x.id)).toEqual(['c-1:1:1']);
+    expect(waitedMs).toBeLessThan(2000);
   });
 
   it('leases outbox rows and renews timer leases against the database clock', async () => {
