@@ -11,7 +11,7 @@ import { caseLevel, earliestDeadline } from '../sla/case-level.js';
 import { isStale, type ClockState, type ClockStatus } from '../sla/clock-state.js';
 import { evaluateClocks, type SlaEscalation, type SlaTimer, type SlaTransition } from '../sla/evaluate-clocks.js';
 import { levelAt } from '../sla/level-at.js';
-import { resolveClockDefinitions, type EventMatcher, type Level, type SlaPolicy } from '../sla/policy.js';
+import { reactiveEventTypes, type Level, type SlaPolicy } from '../sla/policy.js';
 import type { TimerRow } from '../store/case-store.js';
 import type { Command } from './commands.js';
 
@@ -117,26 +117,6 @@ export function slaEventsFor(command: Command, prev: CaseContext, next: CaseCont
   // A rejected appeal reopens the case for a redo (sendBack is its own reset event in the policy).
   if (command.type === 'decideAppeal' && next.counters.redo > prev.counters.redo) events.push({ type: 'redo', at });
   return events;
-}
-
-const reactiveTypes = new WeakMap<SlaPolicy, ReadonlySet<string>>();
-
-/** The event types some clock of some tier of the policy reacts to (a policy is read-only once parsed). */
-function reactiveEventTypes(policy: SlaPolicy): ReadonlySet<string> {
-  let types = reactiveTypes.get(policy);
-  if (types !== undefined) return types;
-  const set = new Set<string>();
-  const add = (list: readonly EventMatcher[]): void => {
-    for (const m of list) set.add(typeof m === 'string' ? m : m.type);
-  };
-  add(policy.cancelAllOn);
-  for (const tier of Object.keys(policy.tiers)) {
-    for (const d of resolveClockDefinitions(policy, tier)) {
-      for (const list of [d.startOn, d.stopOn, d.resetOn, d.pauseOn, d.resumeOn, d.extendOn, d.cancelOn]) add(list);
-    }
-  }
-  reactiveTypes.set(policy, (types = set));
-  return types;
 }
 
 /**

@@ -447,16 +447,42 @@ export function definitionsReactingTo(policy: SlaPolicy, tier: string, type: str
   let defs = byType.get(key);
   if (defs === undefined) {
     const all = resolveClockDefinitions(policy, tier);
-    const hit = (list: readonly EventMatcher[]): boolean => list.some((m) => (typeof m === 'string' ? m : m.type) === type);
-    defs = hit(policy.cancelAllOn)
-      ? all
-      : all.filter((d) => [d.startOn, d.stopOn, d.resetOn, d.pauseOn, d.resumeOn, d.extendOn, d.cancelOn].some(hit));
+    const hit = (list: readonly EventMatcher[]): boolean => list.some((m) => matcherType(m) === type);
+    defs = hit(policy.cancelAllOn) ? all : all.filter((d) => reactionsOf(d).some(hit));
     byType.set(key, defs);
   }
   return defs;
 }
 
 const reacting = new WeakMap<SlaPolicy, Map<string, readonly ClockDefinition[]>>();
+
+/**
+ * Every event type some clock of some tier of the policy reacts to. An event of any other type moves
+ * no clock, now or when a change of tier replays the log.
+ *
+ * @example
+ * reactiveEventTypes(DEFAULT_SLA_POLICY).has('accept'); //=> true
+ * reactiveEventTypes(DEFAULT_SLA_POLICY).has('reportProgress'); //=> false
+ */
+export function reactiveEventTypes(policy: SlaPolicy): ReadonlySet<string> {
+  let types = reactiveTypes.get(policy);
+  if (types !== undefined) return types;
+  const set = new Set<string>(policy.cancelAllOn.map(matcherType));
+  for (const tier of Object.keys(policy.tiers)) {
+    for (const d of resolveClockDefinitions(policy, tier)) for (const list of reactionsOf(d)) for (const m of list) set.add(matcherType(m));
+  }
+  reactiveTypes.set(policy, (types = set));
+  return types;
+}
+
+const reactiveTypes = new WeakMap<SlaPolicy, ReadonlySet<string>>();
+
+/** The matcher lists through which a clock definition reacts to events. */
+function reactionsOf(d: ClockDefinition): ReadonlyArray<readonly EventMatcher[]> {
+  return [d.startOn, d.stopOn, d.resetOn, d.pauseOn, d.resumeOn, d.extendOn, d.cancelOn];
+}
+
+const matcherType = (m: EventMatcher): string => (typeof m === 'string' ? m : m.type);
 
 function mergeClockDefinitions(policy: SlaPolicy, tier: string): ClockDefinition[] {
   const own = policy.tiers[tier];
