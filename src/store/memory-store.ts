@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, JiaobanError } from '../errors.js';
 import { checkClaimOptions, checkHeldIds, checkRenewOptions } from './_lease.js';
+import { compactJsonCodec } from './_compact-json.js';
 import { MinHeap } from './_min-heap.js';
 import type {
   AuditEntry, CaseQueryFilter, CaseStore, ClaimedOutboxRow, ClaimedTimer, CommitBatch, IdempotencyRecord, OutboxRow, Page, PageOptions, StoredCase,
@@ -27,6 +28,8 @@ const DAY_MS = 86_400_000;
  * cost more: pooled slices pin whole 8 KB slabs, exact-size ones add an ArrayBuffer per row and
  * external-memory churn that slows every command. Encodings that keep 100,000 open cases small, all
  * lossless (a read gives back exactly the values that were written):
+ * - every string is written by one compact JSON codec (`_compact-json.ts`): an object's keys once per
+ *   layout for the whole process instead of once per object, instants as epoch ms, hashes in base64;
  * - the case row is stored without the fields the record already holds (id, tenant, version, the
  *   indexed keys, and the audit head, which commit checks equals the chain's last entry);
  * - one string per commit holds that commit's audit entries and events;
@@ -50,7 +53,9 @@ interface CaseRecord {
   /** `dueAt` of the row (`undefined` when the row had none), indexed by UTC day bucket. */
   dueAt: string | null | undefined;
   /** One encoded string per commit: `[tier, version, audit entries, events]`. */
-  commits: string[];
+  commits: readonly string[];
+  /** Ids of the case's timers (usually one or two: an array costs less than a set per case). */
+  timerIds: readonly string[];
   auditCount: number;
   lastHash: string;
 }
@@ -71,7 +76,7 @@ interface OutboxClaim {
 }
 
 interface TimerEntry {
-  /** The row as JSON (a copy goes out on every read). */
+  /** The row minus id, tenant and case, packed (a copy goes out on every read). */
   json: string;
   caseId: string;
   dueMs: number;
@@ -105,7 +110,6 @@ interface TenantData {
   dueDays: Map<number, Set<string>>;
   dueDayKeys: number[];
   timers: Map<string, TimerEntry>;
-  caseTimers: Map<string, Set<string>>;
   heap: MinHeap<HeapItem>;
 }
 
@@ -116,6 +120,10 @@ type AuditTuple = [number, string, string, string, string | null, string, string
 type EncodedCommit = [string, number, AuditTuple[], Array<[number, Record<string, unknown>]>];
 
 const NOT_ASCII = /[^\x00-\x7f]/;
+// One codec for every memory store of the process: layouts are shared (a store's rows decode with
+// layouts another store recorded), only ever added, and capped, so sharing costs nothing and saves
+// each store from recording the same few dozen again.
+const codec = compactJsonCodec();
 
 /**
  * JSON packed as a one-byte string of its UTF-8 bytes. V8 stores a string with even one character
@@ -123,7 +131,7 @@ const NOT_ASCII = /[^\x00-\x7f]/;
  * row; packed, every row costs its UTF-8 length, and both directions are single native copies.
  */
 function packJson(value: unknown): string {
-  const json = JSON.stringify(value);
+  const json = codec.encode(value);
   // Pure ASCII is its own UTF-8: already one byte per character, nothing to repack.
   if (!NOT_ASCII.test(json)) return json;
   const n = scratchFor(json.length * 3).write(json, 0, 'utf8');
@@ -131,9 +139,9 @@ function packJson(value: unknown): string {
 }
 
 function unpackJson<T>(packed: string): T {
-  if (!NOT_ASCII.test(packed)) return JSON.parse(packed) as T;
+  if (!NOT_ASCII.test(packed)) return codec.decode<T>(packed);
   const n = scratchFor(packed.length).write(packed, 0, 'latin1');
-  return JSON.parse(scratch.toString('utf8', 0, n)) as T;
+  return codec.decode<T>(scratch.toString('utf8', 0, n));
 }
 
 /**
@@ -152,6 +160,27 @@ function encodeRow(c: StoredCase): string {
     if (!(ROW_FIELDS as readonly string[]).includes(key)) rest[key] = (c as unknown as Record<string, unknown>)[key];
   }
   return packJson(rest);
+}
+
+// Arrays a record keeps are replaced, never grown in place, and built by `concat`, `slice` and
+// `Array.from`, which allocate exactly the room they need: `push` and spreading reserve room for
+// more (16 slots or so), which a record then carries for the rest of the case's life.
+const NONE: readonly string[] = Object.freeze([]);
+
+/** `list` without `item`, exactly sized. */
+function without(list: readonly string[], item: string): readonly string[] {
+  const i = list.indexOf(item);
+  return i < 0 ? list : list.slice(0, i).concat(list.slice(i + 1));
+}
+
+/** A timer row minus what its entry already holds (id, tenant, case). */
+function encodeTimer(row: TimerRow): string {
+  const { id: _id, tenantId: _tenant, caseId: _case, ...rest } = row;
+  return packJson(rest);
+}
+
+function decodeTimer(tenantId: string, id: string, e: TimerEntry): TimerRow {
+  return { id, tenantId, caseId: e.caseId, ...unpackJson<Omit<TimerRow, 'id' | 'tenantId' | 'caseId'>>(e.json) };
 }
 
 function decodeRow(rec: CaseRecord): StoredCase {
@@ -282,7 +311,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
         dueDays: new Map(),
         dueDayKeys: [],
         timers: new Map(),
-        caseTimers: new Map(),
         heap: new MinHeap<HeapItem>(less),
       };
       tenants.set(tenantId, t);
@@ -360,7 +388,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     const e = t.timers.get(id);
     if (e === undefined) return;
     t.timers.delete(id);
-    removeFrom(t.caseTimers, e.caseId, id);
+    const rec = t.cases.get(e.caseId);
+    if (rec !== undefined) rec.timerIds = without(rec.timerIds, id);
   };
 
   /** The distinct ids, if `token` holds every one of them; else `leaseLost`, and nothing may change. */
@@ -441,11 +470,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       const keys: Record<IndexName, string | null> = {
         state: c.state, tier: c.tier, leadUnitId: c.leadUnitId, ownerId: c.ownerId, level: c.level ?? null,
       };
-      const units = c.unitIds === undefined ? null : [...new Set(c.unitIds)];
+      const units = c.unitIds === undefined ? null : Array.from(new Set(c.unitIds));
       let rec = t.cases.get(c.id);
       if (rec === undefined) {
         rec = {
-          id: c.id, tenantId: c.tenantId, json: '', version: 0, keys, units: null, dueAt: undefined, commits: [], auditCount: 0, lastHash: GENESIS_HASH,
+          id: c.id, tenantId: c.tenantId, json: '', version: 0, keys, units: null, dueAt: undefined, commits: NONE, timerIds: NONE, auditCount: 0, lastHash: GENESIS_HASH,
         };
         t.cases.set(rec.id, rec);
         index(t, rec.id, keys, null);
@@ -459,16 +488,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       for (const row of batch.timers.upsert) {
         // An upsert is a new timer: any lease on the old row ends, so a worker still holding it
         // cannot complete (delete) the rescheduled one.
-        const e: TimerEntry = { json: JSON.stringify(row), caseId: c.id, dueMs: Date.parse(row.dueAt), lease: null, attempts: 0, gen: 0 };
+        const e: TimerEntry = { json: encodeTimer(row), caseId: c.id, dueMs: Date.parse(row.dueAt), lease: null, attempts: 0, gen: 0 };
+        if (!t.timers.has(row.id)) rec.timerIds = rec.timerIds.concat(row.id);
         t.timers.set(row.id, e);
-        addTo(t.caseTimers, c.id, row.id);
         pushTimer(t, row.id, e);
       }
       rec.json = encodeRow(c);
       rec.version = c.version;
       rec.keys = keys;
       const commit = rec.commits.length;
-      rec.commits.push(encodeCommit(rec, batch));
+      rec.commits = rec.commits.concat(encodeCommit(rec, batch));
       for (const a of batch.audit) {
         rec.auditCount += 1;
         rec.lastHash = a.hash;
@@ -643,7 +672,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
         e.lease = { token: randomUUID(), owner: claim.owner, expiresAt };
         e.attempts += 1;
         pushTimer(t, id, e);
-        out.push({ ...(JSON.parse(e.json) as TimerRow), lease: { ...e.lease }, attempts: e.attempts });
+        out.push({ ...decodeTimer(tenantId, id, e), lease: { ...e.lease }, attempts: e.attempts });
       }
       return out;
     },
@@ -673,9 +702,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
 
     async timers(tenantId, caseId) {
       const t = tenants.get(tenantId);
-      const ids = t?.caseTimers.get(caseId);
+      const ids = t?.cases.get(caseId)?.timerIds;
       if (t === undefined || ids === undefined) return [];
-      return [...ids].map((id) => JSON.parse((t.timers.get(id) as TimerEntry).json) as TimerRow).sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : 1));
+      return ids.map((id) => decodeTimer(tenantId, id, t.timers.get(id) as TimerEntry)).sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : 1));
     },
   };
 }

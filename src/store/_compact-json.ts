@@ -1,0 +1,323 @@
+/**
+ * A lossless, compact encoding of JSON values for rows the memory store keeps in process memory.
+ *
+ * A case row is mostly the same object layouts over and over (an xstate snapshot, its context, its
+ * assignments, the SLA state) and ISO instants. JSON spells every key of every object and 26 bytes
+ * per instant; here an object becomes an array that starts with the number of its *shape* (its key
+ * list, recorded once per codec) and an instant becomes its epoch ms in base 36:
+ *
+ * - `null`, booleans and numbers are written as JSON writes them;
+ * - an array is `[0, ...items]`;
+ * - an object is `[shape, ...values]` with `shape ≥ 1`, or `[-1, key, value, key, value, …]` once the
+ *   codec has recorded `maxShapes` layouts (objects with ever-changing keys cannot grow it forever);
+ * - a string that `Date#toISOString` would write back unchanged is `~` and its epoch ms in base 36;
+ * - lowercase hex of 32 characters or more, of even length (a hash), is `!` and its bytes in base64url;
+ * - any other string starting with `~`, `!` or `^` gets a `^` in front (so it cannot pass for either).
+ *
+ * `decode(encode(v))` equals `JSON.parse(JSON.stringify(v))` for every value JSON can write: keys
+ * with `undefined`, function or symbol values are left out, `toJSON` is honoured, non-finite numbers
+ * become `null`. Shapes only accumulate, so a value encoded by a codec decodes with the same codec
+ * at any later time.
+ */
+export interface CompactJsonCodec {
+  /** The compact text of `value` (what `JSON.stringify` of its encoded form writes). */
+  encode(value: unknown): string;
+  /** The value `encode` was given, as `JSON.parse(JSON.stringify(value))` would give it back. */
+  decode<T>(text: string): T;
+  /** How many object layouts the codec has recorded. */
+  readonly shapes: number;
+}
+
+/** A node of the trie of key lists: the keys that lead to it and, once recorded, its layout number. */
+interface ShapeNode {
+  keys: string[];
+  next: Map<string, ShapeNode> | null;
+  shape: number;
+  /** On a first key's node: the node of the last object that started with that key. */
+  guess?: ShapeNode | null;
+}
+
+const TILDE = 126; // '~'
+const CARET = 94; // '^'
+const BANG = 33; // '!'
+const MIN_HEX = 32;
+const ISO_LENGTH = 24;
+const INSTANT_CACHE = 4096;
+
+/**
+ * `out[key] = value`, except that `__proto__` becomes an own property, as JSON.parse makes it,
+ * instead of replacing the object's prototype.
+ */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  else out[key] = value;
+}
+
+/** Options of `compactJsonCodec`. */
+export interface CompactJsonOptions {
+  /** Object layouts to record before falling back to inline keys (default 4,096). */
+  maxShapes?: number;
+}
+
+/** Whether `s` is lowercase hex of even length: what `Buffer#toString('hex')` writes back unchanged. */
+function isLowerHex(s: string): boolean {
+  if (s.length % 2 !== 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/** The number written by `len` ASCII digits of `s` from `at`, or -1 if one of them is not a digit. */
+function digits(s: string, at: number, len: number): number {
+  let n = 0;
+  for (let i = at; i < at + len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Epoch ms of `s` if `s` is exactly what `toISOString` writes for it (`YYYY-MM-DDTHH:mm:ss.sssZ`,
+ * years 0100–9999), else NaN. Parsed by hand: Date.parse accepts forms toISOString never writes and
+ * rolls some dates over, and a round trip through it costs more than the rest of a row's encoding.
+ */
+function instantOf(s: string): number {
+  if (s.length !== ISO_LENGTH || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58
+    || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return Number.NaN;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  // Date.UTC reads years 0–99 as 1900–1999; such strings simply stay strings.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return Number.NaN;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const monthDays = (mo === 12 ? 365 : (DAYS_BEFORE_MONTH[mo] as number)) - (DAYS_BEFORE_MONTH[mo - 1] as number) + (leap && mo === 2 ? 1 : 0);
+  if (d > monthDays) return Number.NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
+/**
+ * A codec with its own shape table. One store uses one codec for everything it keeps.
+ *
+ * @example
+ * const codec = compactJsonCodec();
+ * codec.decode(codec.encode({ at: '2026-02-16T01:00:00.000Z', n: [1, 2] }));
+ * //=> { at: '2026-02-16T01:00:00.000Z', n: [1, 2] }
+ */
+export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonCodec {
+  const maxShapes = options.maxShapes ?? 4096;
+  // Shape 0 stands for "array"; layouts are numbered from 1.
+  const layouts: string[][] = [[]];
+  // Layouts are found by walking a trie of key lists key by key: no string is built and no key list
+  // is allocated to look up a layout the codec has seen.
+  const root: ShapeNode = { keys: [], next: null, shape: 0 };
+
+  /** The node after `key`, made if the codec may still record layouts; null once it may not. */
+  const step = (node: ShapeNode, key: string): ShapeNode | null => {
+    const known = node.next?.get(key);
+    if (known !== undefined) return known;
+    if (layouts.length > maxShapes) return null;
+    const made: ShapeNode = { keys: [...node.keys, key], next: null, shape: 0 };
+    (node.next ??= new Map()).set(key, made);
+    return made;
+  };
+
+  const shapeAt = (node: ShapeNode): number => {
+    if (node.shape === 0) {
+      if (layouts.length > maxShapes) return -1;
+      node.shape = layouts.length;
+      layouts.push(node.keys);
+    }
+    return node.shape;
+  };
+
+  // The instants of a case recur in every row written for it, and checking and converting one costs
+  // more than the rest of its string's encoding (toString(36) above all): the two caches remember the
+  // recent ones in each direction.
+  const instantWires = new Map<string, string>();
+  const encodeString = (s: string): string => {
+    const first = s.charCodeAt(0);
+    if (first === TILDE || first === CARET || first === BANG) return `^${s}`;
+    if (s.length >= MIN_HEX && isLowerHex(s)) return `!${Buffer.from(s, 'hex').toString('base64url')}`;
+    // Instants start with a digit (0100–9999).
+    if (first >= 48 && first <= 57 && s.length === ISO_LENGTH) {
+      let wire = instantWires.get(s);
+      if (wire === undefined) {
+        const ms = instantOf(s);
+        if (Number.isNaN(ms)) return s;
+        if (instantWires.size >= INSTANT_CACHE) instantWires.clear();
+        wire = `~${ms.toString(36)}`;
+        instantWires.set(s, wire);
+      }
+      return wire;
+    }
+    return s;
+  };
+
+  // Returns the encoded form, or undefined where JSON would leave the value out.
+  /** The recorded node for exactly `keys`, walking the trie; null once no layout may be recorded. */
+  const nodeFor = (keys: readonly string[], count: number): ShapeNode | null => {
+    let node: ShapeNode | null = root;
+    for (let i = 0; i < count && node !== null; i++) node = step(node, keys[i] as string);
+    return node;
+  };
+
+  /**
+   * The layout of `keys` when it is the one last seen after the same first key (the common case:
+   * the same kind of object again), found by comparing keys instead of walking the trie.
+   */
+  const layoutOf = (keys: readonly string[]): ShapeNode | null => {
+    const n = keys.length;
+    if (n === 0) return root;
+    const first = root.next?.get(keys[0] as string);
+    const guess = first?.guess;
+    if (guess !== undefined && guess !== null && guess.keys.length === n) {
+      let same = true;
+      for (let i = 1; i < n; i++) {
+        if (guess.keys[i] !== keys[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return guess;
+    }
+    const node = nodeFor(keys, n);
+    if (node !== null) (root.next?.get(keys[0] as string) as ShapeNode).guess = node;
+    return node;
+  };
+
+  const encodeObject = (obj: Record<string, unknown>): unknown[] => {
+    const keys = Object.keys(obj);
+    const n = keys.length;
+    const out: unknown[] = new Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const v = toWire(obj[keys[i] as string]);
+      // A value JSON leaves out changes the key list: the rare case, written by the general path.
+      if (v === undefined) return encodeSparseObject(obj, keys);
+      out[i + 1] = v;
+    }
+    const node = layoutOf(keys);
+    const shape = node === null ? -1 : shapeAt(node);
+    if (shape >= 0) {
+      out[0] = shape;
+      return out;
+    }
+    return inlineKeys(keys, out);
+  };
+
+  const encodeSparseObject = (obj: Record<string, unknown>, allKeys: readonly string[]): unknown[] => {
+    const keys: string[] = [];
+    const out: unknown[] = [0];
+    for (const key of allKeys) {
+      const v = toWire(obj[key]);
+      if (v === undefined) continue;
+      keys.push(key);
+      out.push(v);
+    }
+    const node = nodeFor(keys, keys.length);
+    const shape = node === null ? -1 : shapeAt(node);
+    if (shape >= 0) {
+      out[0] = shape;
+      return out;
+    }
+    return inlineKeys(keys, out);
+  };
+
+  /** `[-1, key, value, …]` from the keys and `[_, ...values]`. */
+  const inlineKeys = (keys: readonly string[], out: readonly unknown[]): unknown[] => {
+    const flat: unknown[] = [-1];
+    for (let j = 1; j < out.length; j++) flat.push(keys[j - 1], out[j]);
+    return flat;
+  };
+
+  const toWire = (value: unknown): unknown => {
+    switch (typeof value) {
+      case 'string':
+        return encodeString(value);
+      case 'number':
+        return Number.isFinite(value) ? value : null;
+      case 'boolean':
+        return value;
+      case 'object': {
+        if (value === null) return null;
+        if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return toWire((value as { toJSON(): unknown }).toJSON());
+        if (Array.isArray(value)) {
+          const out: unknown[] = new Array(value.length + 1);
+          out[0] = 0;
+          for (let i = 0; i < value.length; i++) {
+            const v = toWire(value[i]);
+            out[i + 1] = v === undefined ? null : v;
+          }
+          return out;
+        }
+        return encodeObject(value as Record<string, unknown>);
+      }
+      case 'bigint':
+        // What JSON.stringify does with a bigint.
+        throw new TypeError('Do not know how to serialize a BigInt');
+      default:
+        return undefined;
+    }
+  };
+
+  const instants = new Map<string, string>();
+  const instantText = (wire: string): string => {
+    let text = instants.get(wire);
+    if (text === undefined) {
+      if (instants.size >= INSTANT_CACHE) instants.clear();
+      text = new Date(parseInt(wire.slice(1), 36)).toISOString();
+      instants.set(wire, text);
+    }
+    return text;
+  };
+
+  const fromWire = (wire: unknown): unknown => {
+    if (typeof wire === 'string') {
+      const first = wire.charCodeAt(0);
+      if (first === CARET) return wire.slice(1);
+      if (first === TILDE) return instantText(wire);
+      if (first === BANG) return Buffer.from(wire.slice(1), 'base64url').toString('hex');
+      return wire;
+    }
+    if (typeof wire !== 'object' || wire === null) return wire;
+    const items = wire as unknown[];
+    const shape = items[0] as number;
+    const n = items.length;
+    if (shape === 0) {
+      const out: unknown[] = new Array(n - 1);
+      for (let i = 1; i < n; i++) out[i - 1] = fromWire(items[i]);
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    if (shape === -1) {
+      for (let i = 1; i < n; i += 2) put(out, items[i] as string, fromWire(items[i + 1]));
+      return out;
+    }
+    const keys = layouts[shape] as string[];
+    for (let i = 1; i < n; i++) put(out, keys[i - 1] as string, fromWire(items[i]));
+    return out;
+  };
+
+  return {
+    encode(value) {
+      const wire = toWire(value);
+      if (wire === undefined) throw new TypeError('compact JSON cannot encode a value JSON leaves out');
+      return JSON.stringify(wire);
+    },
+    decode<T>(text: string): T {
+      return fromWire(JSON.parse(text)) as T;
+    },
+    get shapes() {
+      return layouts.length - 1;
+    },
+  };
+}
