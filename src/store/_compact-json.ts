@@ -269,6 +269,17 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
     }
   };
 
+  // An object decoded by adding its keys one by one to `{}` turns into a slow dictionary past a dozen
+  // keys (a case's context has over thirty), and every later read and spread of it pays. A copy of a
+  // per-layout template that JSON.parse made has the layout's fast hidden class from the start.
+  const templates: Array<Record<string, unknown> | undefined> = [];
+  const templateOf = (shape: number): Record<string, unknown> => {
+    const keys = layouts[shape] as string[];
+    const template = JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:null`).join(',')}}`) as Record<string, unknown>;
+    templates[shape] = template;
+    return template;
+  };
+
   const instants = new Map<string, string>();
   const instantText = (wire: string): string => {
     let text = instants.get(wire);
@@ -297,14 +308,16 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
       for (let i = 1; i < n; i++) out[i - 1] = fromWire(items[i]);
       return out;
     }
-    const out: Record<string, unknown> = {};
     if (shape === -1) {
+      const out: Record<string, unknown> = {};
       for (let i = 1; i < n; i += 2) put(out, items[i] as string, fromWire(items[i + 1]));
       return out;
     }
     const keys = layouts[shape] as string[];
-    for (let i = 1; i < n; i++) put(out, keys[i - 1] as string, fromWire(items[i]));
-    return out;
+    const shaped = { ...(templates[shape] ?? templateOf(shape)) };
+    // Plain stores: every key, `__proto__` included, is already an own data property of the copy.
+    for (let i = 1; i < n; i++) shaped[keys[i - 1] as string] = fromWire(items[i]);
+    return shaped;
   };
 
   return {
