@@ -33,8 +33,8 @@ interface ShapeNode {
   keys: string[];
   next: Map<string, ShapeNode> | null;
   shape: number;
-  /** On a first key's node: the node of the last object that started with that key. */
-  guess?: ShapeNode | null;
+  /** On a first key's node: the nodes of the last few layouts seen that start with that key. */
+  guesses?: ShapeNode[];
 }
 
 const TILDE = 126; // '~'
@@ -43,6 +43,9 @@ const BANG = 33; // '!'
 const MIN_HEX = 32;
 const ISO_LENGTH = 24;
 const INSTANT_CACHE = 4096;
+// Layouts remembered per first key: `{ id, state, … }` assignments and `{ id, revision }` calendars
+// both start with `id`, and a single guess would flip between them.
+const GUESSES = 4;
 
 /**
  * `out[key] = value`, except that `__proto__` becomes an own property, as JSON.parse makes it,
@@ -172,26 +175,32 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
   };
 
   /**
-   * The layout of `keys` when it is the one last seen after the same first key (the common case:
-   * the same kind of object again), found by comparing keys instead of walking the trie.
+   * The layout of `keys` when it is one of those last seen after the same first key (the common
+   * case: the same kind of object again), found by comparing keys instead of walking the trie.
    */
   const layoutOf = (keys: readonly string[]): ShapeNode | null => {
     const n = keys.length;
     if (n === 0) return root;
     const first = root.next?.get(keys[0] as string);
-    const guess = first?.guess;
-    if (guess !== undefined && guess !== null && guess.keys.length === n) {
-      let same = true;
-      for (let i = 1; i < n; i++) {
-        if (guess.keys[i] !== keys[i]) {
-          same = false;
-          break;
+    const guesses = first?.guesses;
+    if (guesses !== undefined) {
+      for (const guess of guesses) {
+        if (guess.keys.length !== n) continue;
+        let same = true;
+        for (let i = 1; i < n; i++) {
+          if (guess.keys[i] !== keys[i]) {
+            same = false;
+            break;
+          }
         }
+        if (same) return guess;
       }
-      if (same) return guess;
     }
     const node = nodeFor(keys, n);
-    if (node !== null) (root.next?.get(keys[0] as string) as ShapeNode).guess = node;
+    if (node !== null) {
+      const head = root.next?.get(keys[0] as string) as ShapeNode;
+      head.guesses = [node, ...(head.guesses ?? []).slice(0, GUESSES - 1)];
+    }
     return node;
   };
 
