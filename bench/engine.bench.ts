@@ -248,7 +248,7 @@ export async function run(): Promise<string> {
     `the table gives the median of ${ROUNDS} rounds, and the share is the median of the per-round ratios.`,
     'The engine figure includes zod validation, authorization, snapshot restore, the transition, the SLA clocks',
     '(applied and evaluated when a command moves one; skipped when nothing can change), the audit hash, event',
-    'building and the commit (JSON copies into the store); the bare figure is `initialTransition()` and',
+    'building and the commit (compact JSON copies into the store); the bare figure is `initialTransition()` and',
     '`transition()` alone on snapshots held in memory, events prepared outside the timing. The engine steps its',
     'machines through one reused inert actor scope per machine (`machine.transition(snapshot, event, scope)`),',
     'where `transition()` builds an actor and the machine\'s initial snapshot on every call; the ceiling keeps',
