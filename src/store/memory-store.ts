@@ -508,12 +508,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
           if (i >= 0) t.outbox.set(o.id, { rec, commit, index: i });
         }
       }
-      if (batch.idempotency !== undefined) t.idempotency.set(batch.idempotency.key, JSON.stringify(batch.idempotency));
+      if (batch.idempotency !== undefined) t.idempotency.set(batch.idempotency.key, packJson(batch.idempotency));
     },
 
     async findIdempotency(tenantId, key) {
       const json = tenants.get(tenantId)?.idempotency.get(key);
-      return json === undefined ? null : (JSON.parse(json) as IdempotencyRecord);
+      return json === undefined ? null : unpackJson<IdempotencyRecord>(json);
     },
 
     async history(tenantId, caseId) {
