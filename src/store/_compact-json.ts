@@ -109,7 +109,8 @@ function instantOf(s: string): number {
 }
 
 /**
- * A codec with its own shape table. One store uses one codec for everything it keeps.
+ * A codec with its own layout table: what it encodes, only it decodes. The memory store uses one
+ * for everything it keeps.
  *
  * @example
  * const codec = compactJsonCodec();
@@ -166,7 +167,6 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
     return s;
   };
 
-  // Returns the encoded form, or undefined where JSON would leave the value out.
   /** The recorded node for exactly `keys`, walking the trie; null once no layout may be recorded. */
   const nodeFor = (keys: readonly string[], count: number): ShapeNode | null => {
     let node: ShapeNode | null = root;
@@ -248,6 +248,7 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
     return flat;
   };
 
+  /** The encoded form of `value`, or undefined where JSON would leave the value out. */
   const toWire = (value: unknown): unknown => {
     switch (typeof value) {
       case 'string':
