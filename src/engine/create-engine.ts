@@ -767,11 +767,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
     for (const e of events) (emitter.emit as (name: string, event: EngineEvent) => boolean)(e.name, e);
   }
 
-  async function replayOrConflict(tenantId: string, key: string, fingerprint: string): Promise<CommandResult | null> {
-    const record = await store.findIdempotency(tenantId, key);
+  /**
+   * The idempotency record a keyed request's commit carries (its response filled in by `buildBatch`),
+   * or undefined without a key. `request` is what makes two requests the same one; its canonical
+   * hash is the fingerprint stored with the key, so it must never change shape for a given operation.
+   */
+  function keyed(ctx: CommandContext, request: object): CommitBatch['idempotency'] {
+    if (ctx.idempotencyKey === undefined) return undefined;
+    return { key: ctx.idempotencyKey, fingerprint: sha256(canonicalJson(request)), response: null };
+  }
+
+  async function replayOrConflict(tenantId: string, idem: NonNullable<CommitBatch['idempotency']>): Promise<CommandResult | null> {
+    const record = await store.findIdempotency(tenantId, idem.key);
     if (record === null) return null;
-    if (record.fingerprint !== fingerprint) {
-      throw new JiaobanError('IDEMPOTENCY_CONFLICT', 'idempotency key was used for another command', { idempotencyKey: key });
+    if (record.fingerprint !== idem.fingerprint) {
+      throw new JiaobanError('IDEMPOTENCY_CONFLICT', 'idempotency key was used for another command', { idempotencyKey: idem.key });
     }
     const response = record.response as Omit<CommandResult, 'replayed'>;
     return { case: response.case, events: response.events, replayed: true };
@@ -779,11 +789,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   /** Commits with bounded retries; `attempt` re-runs load + plan against fresh state. */
   async function commitWithRetry(
-    tenantId: string, ctx: CommandContext, fingerprint: string | null, attempt: () => Promise<Planned>,
+    tenantId: string, ctx: CommandContext, idem: CommitBatch['idempotency'], attempt: () => Promise<Planned>,
   ): Promise<CommandResult> {
     for (let tries = 0; ; tries++) {
-      if (ctx.idempotencyKey !== undefined && fingerprint !== null) {
-        const replay = await replayOrConflict(tenantId, ctx.idempotencyKey, fingerprint);
+      if (idem !== undefined) {
+        const replay = await replayOrConflict(tenantId, idem);
         if (replay !== null) return replay;
       }
       const planned = await attempt();
@@ -1094,18 +1104,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const data: RegisterData = parseOrThrow(RegisterInputSchema, input, ['input'], 'registration');
       const actor = ctx.actor;
       check(actor, 'register', null, null);
-      const fingerprint = ctx.idempotencyKey === undefined ? null : sha256(canonicalJson({ op: 'register', actorId: actor.id, data }));
+      const idem = keyed(ctx, { op: 'register', actorId: actor.id, data });
       const { expectedVersion: _ignored, ...registerCtx } = ctx;
-      const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
-      return commitWithRetry(actor.tenantId, registerCtx, fingerprint, async () => planRegister(data, actor, idem, null));
+      return commitWithRetry(actor.tenantId, registerCtx, idem, async () => planRegister(data, actor, idem, null));
     },
 
     async execute(caseId, rawCommand, rawCtx) {
       const { command, ctx } = validateCommand(rawCommand, rawCtx);
       const tenantId = ctx.actor.tenantId;
-      const fingerprint = ctx.idempotencyKey === undefined ? null : sha256(canonicalJson({ caseId, actorId: ctx.actor.id, command }));
-      const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
-      return commitWithRetry(tenantId, ctx, fingerprint, async () => {
+      const idem = keyed(ctx, { caseId, actorId: ctx.actor.id, command });
+      return commitWithRetry(tenantId, ctx, idem, async () => {
         const loaded = await loadChecked(caseId, ctx);
         if (command.type !== 'dispatch' && command.type !== 'acceptAndDispatch') return plan(loaded, command, ctx, idem);
         // Authorize before routing, so a caller who may not dispatch learns nothing about candidates.
@@ -1119,15 +1127,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const ctx = parseOrThrow(CommandContextSchema, rawCtx, ['ctx'], 'command context') as CommandContext;
       const input = parseOrThrow(FollowUpInputSchema, rawInput, ['input'], 'follow-up') as FollowUpInput;
       const actor = ctx.actor;
-      const fingerprint = ctx.idempotencyKey === undefined ? null : sha256(canonicalJson({ caseId, actorId: actor.id, followUp: input }));
-      const idem = ctx.idempotencyKey === undefined || fingerprint === null ? undefined : { key: ctx.idempotencyKey, fingerprint, response: null };
+      const idem = keyed(ctx, { caseId, actorId: actor.id, followUp: input });
       const reboundId = input.outcome === 'rebounded' ? reboundCaseId(actor.tenantId, caseId, input.clock) : null;
       let rebound: CaseView | null = null;
       // The rebound's commit does not touch the original, so its load serves the first attempt too.
       let firstLoad: Loaded | null = null;
       if (reboundId !== null) {
-        if (ctx.idempotencyKey !== undefined && fingerprint !== null) {
-          const replay = await replayOrConflict(actor.tenantId, ctx.idempotencyKey, fingerprint);
+        if (idem !== undefined) {
+          const replay = await replayOrConflict(actor.tenantId, idem);
           if (replay !== null) return { ...replay, rebound: await reboundView(actor.tenantId, caseId, reboundId) };
         }
         // Two cases, two commits, made convergent rather than atomic: the new case goes first, under
@@ -1140,7 +1147,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         rebound = await ensureRebound(loaded, reboundId, actor);
         firstLoad = loaded;
       }
-      const result = await commitWithRetry(actor.tenantId, ctx, fingerprint, async () => {
+      const result = await commitWithRetry(actor.tenantId, ctx, idem, async () => {
         const reused = firstLoad;
         firstLoad = null;
         const loaded = reused ?? (await loadChecked(caseId, ctx));
