@@ -56,6 +56,26 @@ describe('memoryStore', () => {
     expect((await s.readOutbox(T))[0]?.payload).toEqual(b.events[0]);
   });
 
+  it('gives back values its compact form rewrites, and strings that only look like them, exactly', async () => {
+    const s = memoryStore();
+    const hash = 'c9927caba8b061eed7c4bce5ce028601b7182d9d137405aa7f940dfe081ea335';
+    const context = {
+      at: '2026-02-16T01:00:00.000Z', notAnInstant: '2026-02-29T01:00:00.000Z', hash, upper: hash.toUpperCase(),
+      marks: ['~mwxomctv', '^x', '!abc', '~', ''], nested: [{ a: 1, b: null }, { b: 2, a: 1 }, {}], ...JSON.parse('{"__proto__":{"x":1}}'),
+    };
+    const b = batch('c1', null, GENESIS_HASH, { snapshot: { value: 'inProgress', context } }, {
+      timers: { upsert: [{ id: 'c1:t', tenantId: T, caseId: 'c1', kind: 'sla', dueAt: '2026-02-16T01:00:00.000Z', data: { key: '~k' } }], remove: [] },
+      idempotency: { key: 'k', fingerprint: hash, response: { context } },
+    });
+    await s.commit(b);
+    const loaded = await s.load(T, 'c1');
+    expect(JSON.stringify(loaded?.snapshot)).toBe(JSON.stringify({ value: 'inProgress', context }));
+    expect(Object.getPrototypeOf((loaded?.snapshot as { context: object }).context)).toBe(Object.prototype);
+    expect(await s.timers(T, 'c1')).toEqual(b.timers.upsert);
+    expect(JSON.stringify(await s.findIdempotency(T, 'k'))).toBe(JSON.stringify(b.idempotency));
+    expect(await s.audit(T, 'c1')).toEqual(b.audit);
+  });
+
   it('hands out copies: mutating a returned case does not change the store', async () => {
     const s = memoryStore();
     await s.commit(batch('c1', null, GENESIS_HASH));
