@@ -24,7 +24,7 @@ const DAY_MS = 86_400_000;
 /**
  * Rows are kept as JSON strings: every read parses a fresh copy (so callers cannot corrupt the
  * store through a returned object), the store behaves like a database round-trip would, and a
- * flat one-byte string is the most compact thing V8 holds (see `packJson`). Buffers were tried and
+ * flat one-byte string is the most compact thing V8 holds (see `packerOf`). Buffers were tried and
  * cost more: pooled slices pin whole 8 KB slabs, exact-size ones add an ArrayBuffer per row and
  * external-memory churn that slows every command. Encodings that keep 100,000 open cases small, all
  * lossless (a read gives back exactly the values that were written):
@@ -44,7 +44,7 @@ interface CaseRecord {
   /** The case id, one string instance shared by the case map and every index. */
   id: string;
   tenantId: string;
-  /** The case row minus `ROW_FIELDS`, packed (see `packJson`). */
+  /** The case row minus `ROW_FIELDS`, packed (see `packerOf`). */
   json: string;
   version: number;
   keys: Record<IndexName, string | null>;
@@ -120,29 +120,46 @@ type AuditTuple = [number, string, string, string, string | null, string, string
 type EncodedCommit = [string, number, AuditTuple[], Array<[number, Record<string, unknown>]>];
 
 const NOT_ASCII = /[^\x00-\x7f]/;
-// One codec for every memory store of the process: layouts are shared (a store's rows decode with
-// layouts another store recorded), only ever added, and capped, so sharing costs nothing and saves
-// each store from recording the same few dozen again.
-const codec = compactJsonCodec();
+/** How a store turns what it keeps into strings and back. */
+interface Packer {
+  pack(value: unknown): string;
+  unpack<T>(packed: string): T;
+}
+
+interface TextCodec {
+  encode(value: unknown): string;
+  decode<T>(text: string): T;
+}
+
+const PLAIN_JSON: TextCodec = { encode: (value) => JSON.stringify(value), decode: <T>(text: string) => JSON.parse(text) as T };
+// One compact codec for every compact memory store of the process: layouts are shared (a store's
+// rows decode with layouts another store recorded), only ever added, and capped, so sharing costs
+// nothing and saves each store from recording the same few dozen again.
+const COMPACT_JSON: TextCodec = compactJsonCodec();
 
 /**
- * JSON packed as a one-byte string of its UTF-8 bytes. V8 stores a string with even one character
+ * Text packed as a one-byte string of its UTF-8 bytes. V8 stores a string with even one character
  * above Latin-1 at two bytes per character, so a Chinese title would double the size of a whole
  * row; packed, every row costs its UTF-8 length, and both directions are single native copies.
  */
-function packJson(value: unknown): string {
-  const json = codec.encode(value);
-  // Pure ASCII is its own UTF-8: already one byte per character, nothing to repack.
-  if (!NOT_ASCII.test(json)) return json;
-  const n = scratchFor(json.length * 3).write(json, 0, 'utf8');
-  return scratch.toString('latin1', 0, n);
+function packerOf(codec: TextCodec): Packer {
+  return {
+    pack(value) {
+      const json = codec.encode(value);
+      // Pure ASCII is its own UTF-8: already one byte per character, nothing to repack.
+      if (!NOT_ASCII.test(json)) return json;
+      const n = scratchFor(json.length * 3).write(json, 0, 'utf8');
+      return scratch.toString('latin1', 0, n);
+    },
+    unpack<T>(packed: string): T {
+      if (!NOT_ASCII.test(packed)) return codec.decode<T>(packed);
+      const n = scratchFor(packed.length).write(packed, 0, 'latin1');
+      return codec.decode<T>(scratch.toString('utf8', 0, n));
+    },
+  };
 }
-
-function unpackJson<T>(packed: string): T {
-  if (!NOT_ASCII.test(packed)) return codec.decode<T>(packed);
-  const n = scratchFor(packed.length).write(packed, 0, 'latin1');
-  return codec.decode<T>(scratch.toString('utf8', 0, n));
-}
+const COMPACT_PACKER = packerOf(COMPACT_JSON);
+const PLAIN_PACKER = packerOf(PLAIN_JSON);
 
 /**
  * One reusable buffer for the UTF-8 ⇄ one-byte conversions: a fresh Buffer per row and direction
@@ -154,12 +171,12 @@ function scratchFor(bytes: number): Buffer {
   return scratch;
 }
 
-function encodeRow(c: StoredCase): string {
+function encodeRow(p: Packer, c: StoredCase): string {
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(c)) {
     if (!(ROW_FIELDS as readonly string[]).includes(key)) rest[key] = (c as unknown as Record<string, unknown>)[key];
   }
-  return packJson(rest);
+  return p.pack(rest);
 }
 
 // Arrays a record keeps are replaced, never grown in place, and built by `concat`, `slice` and
@@ -174,18 +191,18 @@ function without(list: readonly string[], item: string): readonly string[] {
 }
 
 /** A timer row minus what its entry already holds (id, tenant, case). */
-function encodeTimer(row: TimerRow): string {
+function encodeTimer(p: Packer, row: TimerRow): string {
   const { id: _id, tenantId: _tenant, caseId: _case, ...rest } = row;
-  return packJson(rest);
+  return p.pack(rest);
 }
 
-function decodeTimer(tenantId: string, id: string, e: TimerEntry): TimerRow {
-  return { id, tenantId, caseId: e.caseId, ...unpackJson<Omit<TimerRow, 'id' | 'tenantId' | 'caseId'>>(e.json) };
+function decodeTimer(p: Packer, tenantId: string, id: string, e: TimerEntry): TimerRow {
+  return { id, tenantId, caseId: e.caseId, ...p.unpack<Omit<TimerRow, 'id' | 'tenantId' | 'caseId'>>(e.json) };
 }
 
-function decodeRow(rec: CaseRecord): StoredCase {
+function decodeRow(p: Packer, rec: CaseRecord): StoredCase {
   const k = rec.keys;
-  const row = unpackJson<StoredCase>(rec.json);
+  const row = p.unpack<StoredCase>(rec.json);
   row.tenantId = rec.tenantId;
   row.id = rec.id;
   row.tier = k.tier as string;
@@ -212,7 +229,7 @@ function eventBase(rec: CaseRecord, tier: string, version: number, first: AuditT
   return base;
 }
 
-function encodeCommit(rec: CaseRecord, batch: CommitBatch): string {
+function encodeCommit(p: Packer, rec: CaseRecord, batch: CommitBatch): string {
   const { tier, version } = batch.case;
   const audit: AuditTuple[] = batch.audit.map((a) => [a.seq, a.at, a.actorId, a.command, a.fromState, a.toState, a.summary, a.hash]);
   const events = batch.events.map((e, i): [number, Record<string, unknown>] => {
@@ -227,11 +244,11 @@ function encodeCommit(rec: CaseRecord, batch: CommitBatch): string {
     }
     return [mask, rest];
   });
-  return packJson([tier, version, audit, events] satisfies EncodedCommit);
+  return p.pack([tier, version, audit, events] satisfies EncodedCommit);
 }
 
-function decodeEvents(rec: CaseRecord, json: string, only?: number): StoredEvent[] {
-  const [tier, version, audit, events] = unpackJson<EncodedCommit>(json);
+function decodeEvents(p: Packer, rec: CaseRecord, json: string, only?: number): StoredEvent[] {
+  const [tier, version, audit, events] = p.unpack<EncodedCommit>(json);
   const out: StoredEvent[] = [];
   events.forEach(([mask, rest], i) => {
     if (only !== undefined && i !== only) return;
@@ -245,11 +262,11 @@ function decodeEvents(rec: CaseRecord, json: string, only?: number): StoredEvent
   return out;
 }
 
-function decodeAudit(commits: readonly string[]): AuditEntry[] {
+function decodeAudit(p: Packer, commits: readonly string[]): AuditEntry[] {
   let prevHash = GENESIS_HASH;
   const out: AuditEntry[] = [];
   for (const json of commits) {
-    const [, , audit] = unpackJson<EncodedCommit>(json);
+    const [, , audit] = p.unpack<EncodedCommit>(json);
     for (const [seq, at, actorId, command, fromState, toState, summary, hash] of audit) {
       out.push({ seq, at, actorId, command, fromState, toState, summary, prevHash, hash });
       prevHash = hash;
@@ -267,6 +284,12 @@ function decodeAudit(commits: readonly string[]): AuditEntry[] {
 export interface MemoryStoreOptions {
   /** Keep outbox rows (default true). A host with no relay can turn them off to save memory. */
   outbox?: boolean;
+  /**
+   * Keep rows in the compact form (default true): about a third less memory per open case, for
+   * some CPU per command. `false` keeps plain JSON text, for a run that wants speed over memory
+   * (a large simulation on a machine with room). Reads give back the same values either way.
+   */
+  compact?: boolean;
 }
 
 function lowerBound(a: readonly number[], x: number): number {
@@ -296,6 +319,7 @@ const storeError = (operation: string, message: string) => new JiaobanError('STO
  */
 export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   const keepOutbox = options.outbox ?? true;
+  const packer = options.compact === false ? PLAIN_PACKER : COMPACT_PACKER;
   const tenants = new Map<string, TenantData>();
 
   const tenant = (tenantId: string, create: boolean): TenantData | undefined => {
@@ -458,7 +482,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   return {
     async load(tenantId, caseId) {
       const rec = tenants.get(tenantId)?.cases.get(caseId);
-      return rec === undefined ? null : decodeRow(rec);
+      return rec === undefined ? null : decodeRow(packer, rec);
     },
 
     async commit(batch) {
@@ -488,16 +512,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       for (const row of batch.timers.upsert) {
         // An upsert is a new timer: any lease on the old row ends, so a worker still holding it
         // cannot complete (delete) the rescheduled one.
-        const e: TimerEntry = { json: encodeTimer(row), caseId: c.id, dueMs: Date.parse(row.dueAt), lease: null, attempts: 0, gen: 0 };
+        const e: TimerEntry = { json: encodeTimer(packer, row), caseId: c.id, dueMs: Date.parse(row.dueAt), lease: null, attempts: 0, gen: 0 };
         if (!t.timers.has(row.id)) rec.timerIds = rec.timerIds.concat(row.id);
         t.timers.set(row.id, e);
         pushTimer(t, row.id, e);
       }
-      rec.json = encodeRow(c);
+      rec.json = encodeRow(packer, c);
       rec.version = c.version;
       rec.keys = keys;
       const commit = rec.commits.length;
-      rec.commits = rec.commits.concat(encodeCommit(rec, batch));
+      rec.commits = rec.commits.concat(encodeCommit(packer, rec, batch));
       for (const a of batch.audit) {
         rec.auditCount += 1;
         rec.lastHash = a.hash;
@@ -508,22 +532,22 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
           if (i >= 0) t.outbox.set(o.id, { rec, commit, index: i });
         }
       }
-      if (batch.idempotency !== undefined) t.idempotency.set(batch.idempotency.key, packJson(batch.idempotency));
+      if (batch.idempotency !== undefined) t.idempotency.set(batch.idempotency.key, packer.pack(batch.idempotency));
     },
 
     async findIdempotency(tenantId, key) {
       const json = tenants.get(tenantId)?.idempotency.get(key);
-      return json === undefined ? null : unpackJson<IdempotencyRecord>(json);
+      return json === undefined ? null : packer.unpack<IdempotencyRecord>(json);
     },
 
     async history(tenantId, caseId) {
       const rec = tenants.get(tenantId)?.cases.get(caseId);
-      return rec === undefined ? [] : rec.commits.flatMap((json) => decodeEvents(rec, json));
+      return rec === undefined ? [] : rec.commits.flatMap((json) => decodeEvents(packer, rec, json));
     },
 
     async audit(tenantId, caseId) {
       const rec = tenants.get(tenantId)?.cases.get(caseId);
-      return rec === undefined ? [] : decodeAudit(rec.commits);
+      return rec === undefined ? [] : decodeAudit(packer, rec.commits);
     },
 
     async query(tenantId: string, filter: CaseQueryFilter, page: PageOptions = {}): Promise<Page<StoredCase>> {
@@ -585,7 +609,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       }
       ids.sort();
       const pageIds = ids.slice(0, limit);
-      const items = pageIds.map((id) => decodeRow(t.cases.get(id) as CaseRecord));
+      const items = pageIds.map((id) => decodeRow(packer, t.cases.get(id) as CaseRecord));
       const last = pageIds[pageIds.length - 1];
       return { items, nextCursor: ids.length > limit && last !== undefined ? last : null };
     },
@@ -596,7 +620,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       if (t === undefined) return rows;
       for (const [id, o] of t.outbox) {
         if (rows.length >= limit) break;
-        const payload = decodeEvents(o.rec, o.rec.commits[o.commit] as string, o.index)[0] as StoredEvent;
+        const payload = decodeEvents(packer, o.rec, o.rec.commits[o.commit] as string, o.index)[0] as StoredEvent;
         rows.push({ id, tenantId, caseId: o.rec.id, name: payload.name, createdAt: payload.at, payload });
       }
       return rows;
@@ -618,7 +642,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
         if (c === undefined) t.outboxClaims.set(id, (c = { lease: null, attempts: 0 }));
         c.lease = lease;
         c.attempts += 1;
-        const payload = decodeEvents(o.rec, o.rec.commits[o.commit] as string, o.index)[0] as StoredEvent;
+        const payload = decodeEvents(packer, o.rec, o.rec.commits[o.commit] as string, o.index)[0] as StoredEvent;
         rows.push({
           id, tenantId, caseId: o.rec.id, name: payload.name, createdAt: payload.at, payload,
           lease: { token: lease.token, owner: lease.owner, expiresAt }, attempts: c.attempts,
@@ -672,7 +696,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
         e.lease = { token: randomUUID(), owner: claim.owner, expiresAt };
         e.attempts += 1;
         pushTimer(t, id, e);
-        out.push({ ...decodeTimer(tenantId, id, e), lease: { ...e.lease }, attempts: e.attempts });
+        out.push({ ...decodeTimer(packer, tenantId, id, e), lease: { ...e.lease }, attempts: e.attempts });
       }
       return out;
     },
@@ -704,7 +728,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       const t = tenants.get(tenantId);
       const ids = t?.cases.get(caseId)?.timerIds;
       if (t === undefined || ids === undefined) return [];
-      return ids.map((id) => decodeTimer(tenantId, id, t.timers.get(id) as TimerEntry)).sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : 1));
+      return ids.map((id) => decodeTimer(packer, tenantId, id, t.timers.get(id) as TimerEntry)).sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : 1));
     },
   };
 }

@@ -56,8 +56,8 @@ describe('memoryStore', () => {
     expect((await s.readOutbox(T))[0]?.payload).toEqual(b.events[0]);
   });
 
-  it('gives back values its compact form rewrites, and strings that only look like them, exactly', async () => {
-    const s = memoryStore();
+  it.each([true, false])('gives back values its compact form rewrites, and strings that only look like them, exactly (compact: %s)', async (compact) => {
+    const s = memoryStore({ compact });
     const hash = 'c9927caba8b061eed7c4bce5ce028601b7182d9d137405aa7f940dfe081ea335';
     const context = {
       at: '2026-02-16T01:00:00.000Z', notAnInstant: '2026-02-29T01:00:00.000Z', hash, upper: hash.toUpperCase(),
