@@ -28,8 +28,9 @@ const DAY_MS = 86_400_000;
  * cost more: pooled slices pin whole 8 KB slabs, exact-size ones add an ArrayBuffer per row and
  * external-memory churn that slows every command. Encodings that keep 100,000 open cases small, all
  * lossless (a read gives back exactly the values that were written):
- * - every string is written by one compact JSON codec (`_compact-json.ts`): an object's keys once per
- *   layout for the whole process instead of once per object, instants as epoch ms, hashes in base64;
+ * - unless the store is made with `compact: false`, every string is written by one compact JSON codec
+ *   (`_compact-json.ts`): an object's keys once per layout for the whole process instead of once per
+ *   object, instants as epoch ms, hashes in base64;
  * - the case row is stored without the fields the record already holds (id, tenant, version, the
  *   indexed keys, and the audit head, which commit checks equals the chain's last entry);
  * - one string per commit holds that commit's audit entries and events;
@@ -285,8 +286,8 @@ export interface MemoryStoreOptions {
   /** Keep outbox rows (default true). A host with no relay can turn them off to save memory. */
   outbox?: boolean;
   /**
-   * Keep rows in the compact form (default true): about a third less memory per open case, for
-   * some CPU per command. `false` keeps plain JSON text, for a run that wants speed over memory
+   * Keep rows in the compact form (default true): about 30% less memory per open case, for 5–12%
+   * more CPU per command (docs/adapters.md). `false` keeps plain JSON text, for a run that wants speed over memory
    * (a large simulation on a machine with room). Reads give back the same values either way.
    */
   compact?: boolean;
