@@ -552,8 +552,8 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
   });
 
   suite('outbox leases', (store) => {
-    const claim = (tenantId: string, limit = 100, lease = 60_000, owner = 'relay-1') =>
-      store().claimOutbox(tenantId, { now: new Date(), limit, leaseMs: lease, owner });
+    const claim = (tenantId: string, limit = 100, lease = 60_000, owner = 'relay-1', now = new Date()) =>
+      store().claimOutbox(tenantId, { now, limit, leaseMs: lease, owner });
     const ids = (rows: ReadonlyArray<{ id: string }>) => rows.map((r) => r.id);
     const leaseLost = { code: 'STORE', details: { reason: 'leaseLost' } };
 
@@ -783,7 +783,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1');
       await claim(t);
-      expect(await store().claimOutbox(t, { now: new Date('2100-01-01T00:00:00Z'), limit: 10, leaseMs: 1000, owner: 'relay-2' })).toEqual([]);
+      expect(await claim(t, 10, 1000, 'relay-2', new Date('2100-01-01T00:00:00Z'))).toEqual([]);
     });
 
     it('renews on the database clock: RenewOptions.now far in the past does not end a lease early', async (ctx) => {
@@ -801,11 +801,11 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1');
       const at = Date.now();
-      const [held] = await store().claimOutbox(t, { now: new Date(at), limit: 10, leaseMs: 60_000, owner: 'relay-1' });
+      const [held] = await claim(t, 10, 60_000, 'relay-1', new Date(at));
       const lease = await store().renewOutboxLease(t, ['c-1:1:0'], held?.lease.token ?? '', { now: new Date(at + 30_000), leaseMs: 60_000 });
       expect(lease).toEqual({ token: held?.lease.token, owner: 'relay-1', expiresAt: new Date(at + 90_000).toISOString() });
-      expect(await store().claimOutbox(t, { now: new Date(at + 89_999), limit: 10, leaseMs: 1000, owner: 'relay-2' })).toEqual([]);
-      expect((await store().claimOutbox(t, { now: new Date(at + 90_000), limit: 10, leaseMs: 1000, owner: 'relay-2' })).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
+      expect(await claim(t, 10, 1000, 'relay-2', new Date(at + 89_999))).toEqual([]);
+      expect((await claim(t, 10, 1000, 'relay-2', new Date(at + 90_000))).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
     });
 
     it('uses ClaimOptions.now as "now": a lease is free once now reaches its end', async (ctx) => {
@@ -813,10 +813,10 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1');
       const at = Date.now();
-      const [held] = await store().claimOutbox(t, { now: new Date(at), limit: 10, leaseMs: 60_000, owner: 'relay-1' });
+      const [held] = await claim(t, 10, 60_000, 'relay-1', new Date(at));
       expect(held?.lease.expiresAt).toBe(new Date(at + 60_000).toISOString());
-      expect(await store().claimOutbox(t, { now: new Date(at + 59_999), limit: 10, leaseMs: 1000, owner: 'relay-2' })).toEqual([]);
-      expect(ids(await store().claimOutbox(t, { now: new Date(at + 60_000), limit: 10, leaseMs: 1000, owner: 'relay-2' }))).toEqual(['c-1:1:0']);
+      expect(await claim(t, 10, 1000, 'relay-2', new Date(at + 59_999))).toEqual([]);
+      expect(ids(await claim(t, 10, 1000, 'relay-2', new Date(at + 60_000)))).toEqual(['c-1:1:0']);
     });
   });
 
