@@ -20,23 +20,7 @@ export function toMs(input: Date | string, path: string): number {
   return t;
 }
 
-// The same few instants (a command's time, a clock's deadline and marks) are written again and again
-// while one command moves its clocks, and `toISOString` is the dearest step of writing one: a small
-// direct-mapped cache of the last string per slot answers most of them.
-const ISO_SLOTS = 256;
-const isoKeys = new Float64Array(ISO_SLOTS).fill(Number.NaN);
-const isoValues: string[] = new Array<string>(ISO_SLOTS).fill('');
-
-/** The ISO string of an epoch-ms instant, as `new Date(ms).toISOString()` writes it. */
-export function iso(ms: number): string {
-  // ToInt32 of any number, so fractions and negatives land in a slot too (NaN throws below, as before).
-  const slot = ms & (ISO_SLOTS - 1);
-  if (isoKeys[slot] === ms) return isoValues[slot] as string;
-  const text = new Date(ms).toISOString();
-  isoKeys[slot] = ms;
-  isoValues[slot] = text;
-  return text;
-}
+export { iso } from '../_iso.js';
 
 export function fromIso(value: string): number {
   return Date.parse(value);

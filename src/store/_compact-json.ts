@@ -19,6 +19,8 @@
  * become `null`. Shapes only accumulate, so a value encoded by a codec decodes with the same codec
  * at any later time.
  */
+import { iso } from '../_iso.js';
+
 export interface CompactJsonCodec {
   /** The compact text of `value` (what `JSON.stringify` of its encoded form writes). */
   encode(value: unknown): string;
@@ -145,8 +147,8 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
   };
 
   // The instants of a case recur in every row written for it, and checking and converting one costs
-  // more than the rest of its string's encoding (toString(36) above all): the two caches remember the
-  // recent ones in each direction.
+  // more than the rest of its string's encoding (toString(36) above all): remember the recent ones.
+  // (Decoding goes through `iso`, which has its own cache.)
   const instantWires = new Map<string, string>();
   const encodeString = (s: string): string => {
     const first = s.charCodeAt(0);
@@ -290,22 +292,11 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
     return template;
   };
 
-  const instants = new Map<string, string>();
-  const instantText = (wire: string): string => {
-    let text = instants.get(wire);
-    if (text === undefined) {
-      if (instants.size >= INSTANT_CACHE) instants.clear();
-      text = new Date(parseInt(wire.slice(1), 36)).toISOString();
-      instants.set(wire, text);
-    }
-    return text;
-  };
-
   const fromWire = (wire: unknown): unknown => {
     if (typeof wire === 'string') {
       const first = wire.charCodeAt(0);
       if (first === CARET) return wire.slice(1);
-      if (first === TILDE) return instantText(wire);
+      if (first === TILDE) return iso(parseInt(wire.slice(1), 36));
       if (first === BANG) return Buffer.from(wire.slice(1), 'base64url').toString('hex');
       return wire;
     }
