@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, sameCanonical } from '../../src/engine/_canonical.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, sameCanonical, sha256 } from '../../src/engine/_canonical.js';
 
 /** A copy with every object's keys in reverse order: canonically the same value. */
 function reordered(v: unknown): unknown {
@@ -50,5 +51,14 @@ describe('sameCanonical', () => {
       expect([sameCanonical(a, b), canonicalJson(a) === canonicalJson(b)]).toEqual([true, true]);
     }
     expect([sameCanonical(Number.NaN, 0), canonicalJson(Number.NaN) === canonicalJson(0)]).toEqual([false, false]);
+  });
+});
+
+describe('sha256', () => {
+  it('is the hex sha256 of the UTF-8 bytes, as a Hash object computes it', () => {
+    expect(sha256('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+      expect(sha256(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
+    }), { numRuns: 300 });
   });
 });
