@@ -955,25 +955,34 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
   }
 
+  /** Whether system work without an explicit instant reads "now" from the store (see `systemNow`). */
+  function usesStoreTime(): boolean {
+    return clock === systemClock && store.capabilities?.serverTime === true && store.now !== undefined;
+  }
+
   /**
    * "Now" for system work without an explicit instant: the database's clock when the engine runs on
    * the system clock and the store keeps time (`serverTime` with `now()`), so a tick evaluates by the
    * clock its claims use; otherwise the engine's `Clock` (a simulated one stays in charge).
    */
   async function systemNow(): Promise<Date> {
-    if (clock === systemClock && store.capabilities?.serverTime === true && store.now !== undefined) return store.now();
-    return clock.now();
+    return usesStoreTime() ? (store.now as () => Promise<Date>)() : clock.now();
   }
 
   async function tick(raw: TickOptions): Promise<TickResult> {
     const opts = parseOrThrow(TickOptionsSchema, raw, ['options'], 'tick options');
-    const now = (opts.now ?? (await systemNow())).toISOString();
+    // Read only when there is work: a store that keeps time claims by its own clock anyway, so a tick
+    // that finds nothing due costs the claim alone, not a round trip for the time first. Read after
+    // the claim, the instant is no earlier than the one the claim used.
+    const storeTime = opts.now === undefined && usesStoreTime();
+    let now: string | null = storeTime ? null : (opts.now ?? clock.now()).toISOString();
+    const evaluationNow = async (): Promise<string> => (now ??= (await systemNow()).toISOString());
     const result: TickResult = { timersClaimed: 0, casesProcessed: 0, events: [] };
     // A holiday notice added since the last tick can move deadlines earlier: re-evaluate first.
     const revision = calendars.working.revision;
     const seen = seenRevision.get(opts.tenantId);
     if (seen !== undefined && seen !== revision) {
-      const r = await recomputeAll(opts.tenantId, now);
+      const r = await recomputeAll(opts.tenantId, await evaluationNow());
       result.casesProcessed += r.casesProcessed;
       result.events.push(...r.events);
     }
@@ -983,8 +992,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       // Elapsed time on the engine's clock, from before the claim: the lease cannot have started earlier.
       const claimedAt = clock.now().getTime();
       let heldSince = claimedAt;
-      const claimed = await store.claimDueTimers(opts.tenantId, { now: new Date(now), limit: 500, leaseMs: timerLeaseMs, owner: workerId });
+      // A store that keeps time ignores `now` here and claims by its own clock.
+      const claimed = await store.claimDueTimers(opts.tenantId, { now: new Date(now ?? claimedAt), limit: 500, leaseMs: timerLeaseMs, owner: workerId });
       if (claimed.length === 0) break;
+      const evaluatedAt = await evaluationNow();
       result.timersClaimed += claimed.length;
       const byCase = new Map<string, ClaimedTimer[]>();
       for (const t of claimed) {
@@ -998,12 +1009,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const at = clock.now().getTime();
         if (at - heldSince > timerLeaseMs / 2) {
           heldSince = at;
-          await renewLeases(opts.tenantId, byCase, caseId, new Date(Date.parse(now) + (at - claimedAt)));
+          await renewLeases(opts.tenantId, byCase, caseId, new Date(Date.parse(evaluatedAt) + (at - claimedAt)));
         }
         if (timers.length === 0) continue;
         let work: SystemWork | null;
         try {
-          work = await processCase(opts.tenantId, caseId, now, 'tick');
+          work = await processCase(opts.tenantId, caseId, evaluatedAt, 'tick');
         } catch (error) {
           for (const t of timers) await finishTimer(opts.tenantId, t, false);
           throw error;
@@ -1011,7 +1022,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         // A row not yet due at `now` goes back rather than away: a database clock ahead of ours (or the
         // time since `now` was read) handed it out early, and deleting it would drop its work for good.
         // It is the next tick's (a fresh `now`), not this loop's, which would only claim it again.
-        const early = timers.filter((t) => Date.parse(t.dueAt) > Date.parse(now));
+        const early = timers.filter((t) => Date.parse(t.dueAt) > Date.parse(evaluatedAt));
         if (early.length > 0) returned = true;
         for (const t of timers) await finishTimer(opts.tenantId, t, work !== null && !early.includes(t), work?.rewritten);
         if (work === null) continue;

@@ -10,16 +10,24 @@ import { A, StepClock, TENANT, registration } from './_helpers.js';
 
 const DAY = 86_400_000;
 
-/** A memory store that says it keeps time, with a database clock `offsetMs` ahead of the node's. */
-function timeKeepingStore(offsetMs: number): CaseStore & { reads: number } {
+/**
+ * A memory store that keeps time as a database does, with a clock `offsetMs` ahead of the node's:
+ * `now()` reads it, and claims go by it whatever instant the caller passes (as PostgreSQL's `now()`).
+ */
+function timeKeepingStore(offsetMs: number): CaseStore & { reads: number; claims: number } {
   const inner = memoryStore();
   const store = {
     ...inner,
     reads: 0,
+    claims: 0,
     capabilities: { durable: false, multiProcess: false, skipLocked: false, serverTime: true, migrations: false },
     async now() {
       store.reads += 1;
       return new Date(Date.now() + offsetMs);
+    },
+    claimDueTimers(tenantId: string, options: Parameters<CaseStore['claimDueTimers']>[1]) {
+      store.claims += 1;
+      return inner.claimDueTimers(tenantId, { ...options, now: new Date(Date.now() + offsetMs) });
     },
   };
   return store;
@@ -40,6 +48,18 @@ describe('the instant a tick evaluates at', () => {
     const { result } = await tickAfterRegistration(store);
     expect(store.reads).toBeGreaterThan(0);
     expect(result.events.map((e) => e.name)).toEqual(expect.arrayContaining(['sla:breached', 'sla:overdue']));
+  });
+
+  it('is read from the database only when a claim found due work', async () => {
+    // Nothing due by the database's clock: the claim is the tick's only round trip.
+    const idle = timeKeepingStore(0);
+    const quiet = await tickAfterRegistration(idle);
+    expect([idle.claims, idle.reads, quiet.result.timersClaimed]).toEqual([1, 0, 0]);
+    // Due work: one read, after the claim, for all of it.
+    const busy = timeKeepingStore(10 * DAY);
+    const { result } = await tickAfterRegistration(busy);
+    expect(result.timersClaimed).toBeGreaterThan(0);
+    expect(busy.reads).toBe(1);
   });
 
   it('is the node clock for a store without serverTime or without now()', async () => {
