@@ -108,4 +108,36 @@ describe('sqliteStore', () => {
     const [row] = await store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 1000, owner: 'relay' });
     expect(row).toMatchObject({ id: 'c-1:1:0', attempts: 1, payload: v1?.payload });
   });
+
+  it('upgrades a version-2 outbox to one without AUTOINCREMENT, keeping rows, numbers, leases and order', async () => {
+    const db = open(file());
+    db.exec(`CREATE TABLE jiaoban_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+      ${(SQLITE_MIGRATIONS[0] as (p: string) => string)('jiaoban_')} ${(SQLITE_MIGRATIONS[1] as (p: string) => string)('jiaoban_')}`);
+    db.prepare('INSERT INTO jiaoban_migrations (version, applied_at) VALUES (1, ?), (2, ?)').run(new Date().toISOString(), new Date().toISOString());
+    const insert = db.prepare('INSERT INTO jiaoban_outbox (tenant_id, id, case_id, body, lease_token, lease_owner, lease_ms, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const body = (id: string) => JSON.stringify({ ...commitBatch('t', 'c-1', null).outbox[0], id, payload: { eventId: id } });
+    // Numbers with a gap (acknowledged rows in between), one row still leased for an hour.
+    const leasedUntil = Date.now() + 3_600_000;
+    insert.run('t', 'e-5', 'c-1', body('e-5'), null, null, null, 0);
+    db.prepare('DELETE FROM jiaoban_outbox').run();
+    insert.run('t', 'e-7', 'c-1', body('e-7'), 'tok', 'relay-a', leasedUntil, 2);
+    insert.run('t', 'e-8', 'c-1', body('e-8'), null, null, null, 1);
+    const before = db.prepare('SELECT seq, id, lease_token, lease_owner, lease_ms, attempts FROM jiaoban_outbox ORDER BY seq').all();
+    expect(before.map((r) => (r as { seq: number }).seq)).toEqual([2, 3]);
+
+    const store = sqliteStore(db);
+    expect(await store.migrate()).toEqual({ from: 2, to: 3 });
+    expect(db.prepare('SELECT seq, id, lease_token, lease_owner, lease_ms, attempts FROM jiaoban_outbox ORDER BY seq').all()).toEqual(before);
+    const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'jiaoban_outbox'").pluck().get() as string;
+    expect(table).not.toMatch(/AUTOINCREMENT/i);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jiaoban_outbox' AND sql IS NOT NULL").pluck().all()).toEqual(['jiaoban_outbox_tenant']);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'jiaoban_outbox_next'").pluck().get()).toBe(0);
+
+    // The leased row stays leased; the free one is claimable; a new row sorts after both.
+    await store.commit(commitBatch('t', 'c-2', null));
+    const claimed = await store.claimOutbox('t', { now: new Date(), limit: 10, leaseMs: 1000, owner: 'relay-b' });
+    expect(claimed.map((r) => [r.id, r.attempts])).toEqual([['e-8', 2], [commitBatch('t', 'c-2', null).outbox[0]?.id, 1]]);
+    const seqs = db.prepare('SELECT seq FROM jiaoban_outbox ORDER BY seq').pluck().all();
+    expect(seqs).toEqual([2, 3, 4]);
+  });
 });

@@ -61,7 +61,7 @@ type Row = Record<string, unknown>;
  * import { sqliteStore } from 'jiaoban/sqlite';
  * const store = sqliteStore(new Database('jiaoban.db'));
  * await store.migrate();
- * //=> { from: 0, to: 2 }
+ * //=> { from: 0, to: 3 }
  * const engine = createEngine({ store });
  */
 export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): CaseStore & { migrate(): Promise<MigrationResult>; readonly capabilities: StoreCapabilities } {
