@@ -286,7 +286,7 @@ export interface MemoryStoreOptions {
   /** Keep outbox rows (default true). A host with no relay can turn them off to save memory. */
   outbox?: boolean;
   /**
-   * Keep rows in the compact form (default true): about 30% less memory per open case, for about 4–12%
+   * Keep rows in the compact form (default true): about 30% less memory per open case, for about 4–19%
    * more CPU per command (docs/adapters.md). `false` keeps plain JSON text, for a run that wants speed over memory
    * (a large simulation on a machine with room). Reads give back the same values either way.
    */
