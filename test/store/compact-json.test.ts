@@ -140,6 +140,14 @@ describe.each([true, false])('compactJsonCodec (compile: %s)', (compile) => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
+  it('gives back objects wider than it compiles, layout after layout', () => {
+    const codec = make();
+    const wide = (n: number, offset: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i + offset]));
+    for (const n of [255, 256, 257, 1000]) {
+      for (let round = 0; round < 3; round++) expect(roundTrip(codec, wide(n, round))).toBe(viaJson(wide(n, round)));
+    }
+  });
+
   it('refuses what JSON refuses', () => {
     const codec = make();
     expect(() => codec.encode({ n: 1n })).toThrow(TypeError);
