@@ -995,7 +995,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
       // A store that keeps time ignores `now` here and claims by its own clock.
       const claimed = await store.claimDueTimers(opts.tenantId, { now: new Date(now ?? claimedAt), limit: 500, leaseMs: timerLeaseMs, owner: workerId });
       if (claimed.length === 0) break;
-      const evaluatedAt = await evaluationNow();
+      let evaluatedAt: string;
+      try {
+        evaluatedAt = await evaluationNow();
+      } catch (error) {
+        // No time to evaluate at: hand the batch back now rather than hold it until the lease ends.
+        for (const t of claimed) await finishTimer(opts.tenantId, t, false);
+        throw error;
+      }
       result.timersClaimed += claimed.length;
       const byCase = new Map<string, ClaimedTimer[]>();
       for (const t of claimed) {

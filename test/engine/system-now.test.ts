@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cnMainland } from '../../src/calendar/index.js';
-import { createEngine, memoryStore, systemClock, type CaseStore, type Clock } from '../../src/index.js';
+import { JiaobanError, createEngine, memoryStore, systemClock, type CaseStore, type Clock } from '../../src/index.js';
 import { A, StepClock, TENANT, registration } from './_helpers.js';
 
 const DAY = 86_400_000;
@@ -60,6 +60,19 @@ describe('the instant a tick evaluates at', () => {
     const { result } = await tickAfterRegistration(busy);
     expect(result.timersClaimed).toBeGreaterThan(0);
     expect(busy.reads).toBe(1);
+  });
+
+  it('hands a claimed batch back when the database clock cannot be read', async () => {
+    const store = timeKeepingStore(10 * DAY);
+    const engine = createEngine({ store, calendars: { working: cnMainland({ outOfRange: 'weekdays' }) } });
+    await engine.register(registration('general'), { actor: A.intake });
+    store.now = async () => {
+      throw new JiaobanError('STORE', 'database unreachable', { operation: 'now', outcome: 'failed' });
+    };
+    await expect(engine.tick({ tenantId: TENANT })).rejects.toMatchObject({ code: 'STORE' });
+    // Released, not held until its lease ends: claimable again at once, by the same database clock.
+    const again = await store.claimDueTimers(TENANT, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'other' });
+    expect(again).toHaveLength(1);
   });
 
   it('is the node clock for a store without serverTime or without now()', async () => {
