@@ -43,8 +43,8 @@ interface ShapeNode {
 
 /** A compiled encoder of one layout: `[shape, ...wire values]`, or null when JSON would leave a value out. */
 type Encoder = (obj: Record<string, unknown>, wire: (value: unknown) => unknown) => unknown[] | null;
-/** A compiled decoder of one layout: the object, its values read from `items[1…]`. */
-type Builder = (wire: (value: unknown) => unknown, items: readonly unknown[]) => Record<string, unknown>;
+/** The decoder of one layout: the object, its values read from `items[1…]`. */
+type Decoder = (wire: (value: unknown) => unknown, items: readonly unknown[]) => Record<string, unknown>;
 
 const TILDE = 126; // '~'
 const CARET = 94; // '^'
@@ -341,20 +341,26 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
   // keys (a case's context has over thirty), and every later read and spread of it pays. The compiled
   // object literal (or, without compiling, a copy of a per-layout template that JSON.parse made) has
   // the layout's fast hidden class from the start.
-  const builders: Array<Builder | undefined> = [];
-  const builderOf = (shape: number): Builder => {
+  // One decoder per layout, chosen when the layout is first read: the compiled literal, or the copy
+  // of the template with the values stored key by key.
+  const decoders: Array<Decoder | undefined> = [];
+  const decoderOf = (shape: number): Decoder => {
     const keys = layouts[shape] as string[];
-    const fields = keys.map((k, i) => `${propertyName(k)}: wire(items[${i + 1}])`).join(', ');
-    const builder = new Function('wire', 'items', `return { ${fields} };`) as Builder;
-    builders[shape] = builder;
-    return builder;
-  };
-  const templates: Array<Record<string, unknown> | undefined> = [];
-  const templateOf = (shape: number): Record<string, unknown> => {
-    const keys = layouts[shape] as string[];
-    const template = JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:null`).join(',')}}`) as Record<string, unknown>;
-    templates[shape] = template;
-    return template;
+    let decoder: Decoder;
+    if (compiles(keys)) {
+      const fields = keys.map((k, i) => `${propertyName(k)}: wire(items[${i + 1}])`).join(', ');
+      decoder = new Function('wire', 'items', `return { ${fields} };`) as Decoder;
+    } else {
+      const template = JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:null`).join(',')}}`) as Record<string, unknown>;
+      decoder = (wire, items) => {
+        const shaped = { ...template };
+        // Plain stores: every key, `__proto__` included, is already an own data property of the copy.
+        for (let i = 1; i < items.length; i++) shaped[keys[i - 1] as string] = wire(items[i]);
+        return shaped;
+      };
+    }
+    decoders[shape] = decoder;
+    return decoder;
   };
 
   const fromWire = (wire: unknown): unknown => {
@@ -379,12 +385,7 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
       for (let i = 1; i < n; i += 2) put(out, items[i] as string, fromWire(items[i + 1]));
       return out;
     }
-    if (compiles(layouts[shape] as string[])) return (builders[shape] ?? builderOf(shape))(fromWire, items);
-    const keys = layouts[shape] as string[];
-    const shaped = { ...(templates[shape] ?? templateOf(shape)) };
-    // Plain stores: every key, `__proto__` included, is already an own data property of the copy.
-    for (let i = 1; i < n; i++) shaped[keys[i - 1] as string] = fromWire(items[i]);
-    return shaped;
+    return (decoders[shape] ?? decoderOf(shape))(fromWire, items);
   };
 
   return {
