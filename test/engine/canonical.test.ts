@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { canonicalJson, sameCanonical, sha256 } from '../../src/engine/_canonical.js';
+import { canonicalJson, sameCanonical, sha256, sha256Using } from '../../src/engine/_canonical.js';
 
 /** A copy with every object's keys in reverse order: canonically the same value. */
 function reordered(v: unknown): unknown {
@@ -60,5 +60,23 @@ describe('sha256', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
       expect(sha256(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
     }), { numRuns: 300 });
+  });
+
+  it('gives the same hex without the one-shot crypto.hash (Node 20 before 20.12)', () => {
+    const fallback = sha256Using(undefined);
+    expect(fallback('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+      expect(fallback(s)).toBe(sha256(s));
+    }), { numRuns: 300 });
+  });
+
+  it('takes the one-shot call when Node has it', () => {
+    const calls: string[] = [];
+    const hashed = sha256Using((algorithm, data) => {
+      calls.push(algorithm);
+      return `${algorithm}:${data}`;
+    });
+    expect(hashed('x')).toBe('sha256:x');
+    expect(calls).toEqual(['sha256']);
   });
 });
