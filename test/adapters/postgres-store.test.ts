@@ -48,6 +48,42 @@ describe('postgresStore', () => {
     }
   });
 
+  it('refuses a synchronousCommit PostgreSQL does not have', async () => {
+    const lite = new PGlite();
+    try {
+      expect(() => postgresStore(lite, { synchronousCommit: 'sometimes' as never })).toThrow(expect.objectContaining({
+        code: 'STORE', details: expect.objectContaining({ reason: 'invalidOption' }),
+      }));
+    } finally {
+      await lite.close();
+    }
+  });
+
+  it('applies synchronousCommit inside each commit: in force when the commit commits, the connection keeps its own', async () => {
+    // A deferred constraint trigger runs at commit time and records the setting it sees there.
+    const h = await openPg('sync_commit', { poolSize: 1 });
+    const s = `"${h.schema}"`;
+    try {
+      await h.exec(`
+        CREATE TABLE ${s}.probe (n serial PRIMARY KEY, setting text NOT NULL);
+        CREATE FUNCTION ${s}.probe_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN INSERT INTO ${s}.probe (setting) VALUES (current_setting('synchronous_commit')); RETURN NULL; END $$;
+        CREATE CONSTRAINT TRIGGER probe_sync AFTER INSERT OR UPDATE ON ${s}.jiaoban_cases
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${s}.probe_sync();`);
+      const off = h.reopen({ synchronousCommit: 'off' });
+      await off.commit(commitBatch('t', 'c1', null));
+      await off.commit(commitBatch('t', 'c1', await off.load('t', 'c1')));
+      await h.store.commit(commitBatch('t', 'c2', null));
+      const query = async (text: string) => ((await (h.client as pg.Pool).query(text)) as { rows: Array<Record<string, string>> }).rows;
+      expect((await query(`SELECT setting FROM ${s}.probe ORDER BY n`)).map((r) => r['setting'])).toEqual(['off', 'off', 'on']);
+      expect((await off.load('t', 'c1'))?.version).toBe(2);
+      // The one connection the stores shared still has the server's setting.
+      expect((await query('SHOW synchronous_commit'))[0]?.['synchronous_commit']).toBe('on');
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('lets several stores migrate the same schema at once (one applies, the others find it done)', async (ctx) => {
     if (PG_URL === undefined) ctx.skip(NO_PG);
     const h = await openPg('mig_race', { migrate: false, poolSize: 6 });

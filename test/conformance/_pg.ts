@@ -4,7 +4,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { postgresStore } from '../../src/adapters/postgres/index.js';
+import { postgresStore, type PostgresStoreOptions } from '../../src/adapters/postgres/index.js';
 
 export const PG_URL = process.env['JIAOBAN_TEST_PG_URL'];
 
@@ -20,7 +20,8 @@ export interface PgHandle {
   schema: string;
   /** Runs SQL against the same database (for test setup). */
   exec(sql: string): Promise<void>;
-  reopen(): ReturnType<typeof postgresStore>;
+  /** Another store over the same schema, with further options. */
+  reopen(options?: Omit<PostgresStoreOptions, 'schema'>): ReturnType<typeof postgresStore>;
   cleanup(): Promise<void>;
 }
 
@@ -52,5 +53,5 @@ export async function openPg(label: string, options: { migrate?: boolean; poolSi
   }
   const store = postgresStore(client, { schema });
   if (options.migrate ?? true) await store.migrate();
-  return { store, client, schema, exec, reopen: () => postgresStore(client, { schema }), cleanup: close };
+  return { store, client, schema, exec, reopen: (more = {}) => postgresStore(client, { ...more, schema }), cleanup: close };
 }

@@ -20,7 +20,23 @@ import { CommitUnknown, toSql, type PostgresClient, type SqlRunner } from './_sq
 export interface PostgresStoreOptions {
   /** The schema that holds jiaoban's tables (created by `migrate()`); default `public`. */
   schema?: string;
+  /**
+   * PostgreSQL's `synchronous_commit` for this store's commits. Unset: whatever the connection has
+   * (the server's default is `on`: a commit returns after its WAL is flushed to disk). `off`: a
+   * commit returns before the flush. A crash of the *server* may then lose the last commits (up to
+   * three times `wal_writer_delay`, 600 ms by default), whole and in order, never half of one:
+   * case, events, audit, outbox and timers go together. A crash of the Node process loses nothing.
+   * `local`, `remote_write` and `remote_apply` are the settings for a server with synchronous
+   * standbys. Applied inside each commit statement, so the pool's other users keep their setting.
+   * docs/benchmarks.md measures `on` against `off`.
+   */
+  synchronousCommit?: SynchronousCommit;
 }
+
+/** The values of PostgreSQL's `synchronous_commit`. */
+export type SynchronousCommit = 'on' | 'off' | 'local' | 'remote_write' | 'remote_apply';
+
+const SYNCHRONOUS_COMMIT: ReadonlySet<string> = new Set<SynchronousCommit>(['on', 'off', 'local', 'remote_write', 'remote_apply']);
 
 const POOL_CAPABILITIES: StoreCapabilities = { durable: true, multiProcess: true, skipLocked: true, serverTime: true, migrations: true };
 // PGlite is one embedded connection: one process, and no second claimer to skip past.
@@ -62,6 +78,10 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
   const T = (name: string) => `${s}.jiaoban_${name}`;
   const latest = POSTGRES_MIGRATIONS.length;
   const isPool = typeof (client as { totalCount?: unknown }).totalCount === 'number';
+  const syncCommit = options.synchronousCommit;
+  if (syncCommit !== undefined && !SYNCHRONOUS_COMMIT.has(syncCommit)) {
+    throw storeError('configure', `synchronousCommit must be one of ${[...SYNCHRONOUS_COMMIT].join(', ')}`, { reason: 'invalidOption' });
+  }
   let checked: Promise<void> | null = null;
 
   const schemaVersion = async (runner: SqlRunner): Promise<number> => {
@@ -171,7 +191,10 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     insert('tu', T('timers'), 'tenant_id, id, case_id, due_at, row', shape.timers, () => `$1::text, ${arg('text')}, $2::text, ${arg('timestamptz')}, ${arg('text')}`,
       `ON CONFLICT (tenant_id, id) DO UPDATE SET case_id = excluded.case_id, due_at = excluded.due_at, row = excluded.row,
           lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, attempts = 0`);
-    const text = `WITH ${parts.join(',\n')} SELECT (SELECT count(*) FROM w)::int AS n`;
+    // A SELECT in a WITH runs only when referenced, hence the `sc` column. `true`: local to this
+    // statement's own transaction, and it is still in force when that transaction commits.
+    const sync = syncCommit === undefined ? '' : `, (SELECT set_config('synchronous_commit', '${syncCommit}', true)) AS sc`;
+    const text = `WITH ${parts.join(',\n')} SELECT (SELECT count(*) FROM w)::int AS n${sync}`;
     if (commitTexts.size < 1000) commitTexts.set(key, text);
     return text;
   }
