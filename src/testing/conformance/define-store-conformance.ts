@@ -47,7 +47,11 @@ export interface StoreConformanceOptions {
   createEmpty?: () => Promise<EmptyStoreHandle>;
   /** Run only these suites (by the names in `CONFORMANCE_SUITES`). */
   only?: readonly ConformanceSuite[];
-  /** Lease length used by the lease-expiry tests (timers and outbox), ms (default 1000). Raise it for slow remote databases. */
+  /**
+   * Lease length used by the lease-expiry tests (timers and outbox), ms (default 1000). Raise it for
+   * slow remote databases. The kit waits it out only for a `serverTime` store; for any other it moves
+   * the `now` it passes forward instead.
+   */
   leaseMs?: number;
 }
 
@@ -76,7 +80,15 @@ let tenantCounter = 0;
 /** A tenant id no other test (or earlier run against the same database) has used. */
 const freshTenant = (): string => `kit-${process.pid}-${Date.now().toString(36)}-${++tenantCounter}`;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+
+/** A conformance suite's clock (see `kitClock`). */
+interface KitClock {
+  now(): Date;
+  /** The ISO instant `offsetMs` from now. */
+  iso(offsetMs: number): string;
+  /** Lets `ms` pass: in real time for a store on the database's clock, on the kit's clock otherwise. */
+  elapse(ms: number): Promise<void>;
+}
 /** Claim options every store must refuse with `VALIDATION` (merged over valid ones). */
 const BAD_CLAIMS: ReadonlyArray<Record<string, unknown>> = [
   { limit: 0 }, { limit: 1001 }, { limit: 2.5 }, { leaseMs: 0 }, { leaseMs: -5 }, { leaseMs: Number.NaN }, { leaseMs: 1.5 }, { leaseMs: 2 ** 31 },
@@ -109,8 +121,8 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
   const leaseMs = options.leaseMs ?? 1000;
   const wanted = (suite: ConformanceSuite) => options.only === undefined || options.only.includes(suite);
 
-  /** One shared store per suite, created lazily in `beforeAll`. */
-  function suite(name: ConformanceSuite, body: (get: () => CaseStore) => void): void {
+  /** One shared store per suite, created lazily in `beforeAll`, and the suite's clock. */
+  function suite(name: ConformanceSuite, body: (get: () => CaseStore, time: KitClock) => void): void {
     if (!wanted(name)) return;
     describe(`${options.name} › ${name}`, () => {
       let handle: StoreHandle | undefined;
@@ -120,11 +132,32 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       afterAll(async () => {
         await handle?.cleanup?.();
       });
-      body(() => {
+      const get = () => {
         if (handle === undefined) throw new Error('store not created');
         return handle.store;
-      });
+      };
+      body(get, kitClock(get));
     });
+  }
+
+  /**
+   * The "now" a suite hands its store. A store on the database's clock (`serverTime`) ends leases in
+   * real time, so letting one run out means waiting. Any other store takes "now" from the options it
+   * is given, so the kit moves its own clock on instead of sleeping: the lease tests then take
+   * milliseconds, and a store that read the wall clock instead would fail them. The clock only goes
+   * forward; every instant a suite writes (due dates, renewals) is on it.
+   */
+  function kitClock(get: () => CaseStore): KitClock {
+    let skewMs = 0;
+    const ms = () => Date.now() + skewMs;
+    return {
+      now: () => new Date(ms()),
+      iso: (offsetMs) => new Date(ms() + offsetMs).toISOString(),
+      elapse: async (byMs) => {
+        if (caps(get()).serverTime) await sleep(byMs);
+        else skewMs += byMs;
+      },
+    };
   }
 
   const caps = (store: CaseStore): StoreCapabilities => store.capabilities ?? DEFAULT_CAPABILITIES;
@@ -202,13 +235,13 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     });
   });
 
-  suite('atomic commit and rollback', (store) => {
+  suite('atomic commit and rollback', (store, time) => {
     it('applies nothing of a batch rejected for its version: no case change, event, audit, outbox row, timer or key', async () => {
       const t = freshTenant();
       const head = await seed(store(), t, 'c-1');
       await advance(store(), head);
       const before = await footprint(store(), t, 'c-1');
-      const stale = commitBatch(t, 'c-1', head, { events: 3, idempotencyKey: 'k-stale', timers: [{ id: 'c-1:x', kind: 'x', dueAt: iso(-60_000) }] });
+      const stale = commitBatch(t, 'c-1', head, { events: 3, idempotencyKey: 'k-stale', timers: [{ id: 'c-1:x', kind: 'x', dueAt: time.iso(-60_000) }] });
       await expect(store().commit(stale)).rejects.toBeInstanceOf(ConcurrencyError);
       expect(await footprint(store(), t, 'c-1')).toEqual(before);
       expect(await store().findIdempotency(t, 'k-stale')).toBeNull();
@@ -244,7 +277,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     it('keeps an accepted commit whole: case, events, audit, outbox rows, timers and key together', async () => {
       const t = freshTenant();
       const head = await seed(store(), t, 'c-1');
-      await advance(store(), head, { events: 2, idempotencyKey: 'k-1', timers: [{ id: 'c-1:sign', kind: 'signDue', dueAt: iso(3_600_000) }] });
+      await advance(store(), head, { events: 2, idempotencyKey: 'k-1', timers: [{ id: 'c-1:sign', kind: 'signDue', dueAt: time.iso(3_600_000) }] });
       const after = await footprint(store(), t, 'c-1');
       expect(after.case?.version).toBe(2);
       expect(after.history).toHaveLength(3);
@@ -335,13 +368,13 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     });
   });
 
-  suite('timers and leases', (store) => {
+  suite('timers and leases', (store, time) => {
     const claim = (tenantId: string, limit = 100, lease = 60_000, owner = 'w-1') =>
-      store().claimDueTimers(tenantId, { now: new Date(), limit, leaseMs: lease, owner });
+      store().claimDueTimers(tenantId, { now: time.now(), limit, leaseMs: lease, owner });
 
     it('keeps timers written by a commit, listed per case, and removes them by id in a later commit', async () => {
       const t = freshTenant();
-      const head = await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'a', dueAt: iso(3_600_000), data: { clock: 'handle' } }, { id: 'c-1:b', kind: 'b', dueAt: iso(7_200_000) }] });
+      const head = await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'a', dueAt: time.iso(3_600_000), data: { clock: 'handle' } }, { id: 'c-1:b', kind: 'b', dueAt: time.iso(7_200_000) }] });
       expect((await store().timers(t, 'c-1')).map((x) => [x.id, x.kind])).toEqual([['c-1:a', 'a'], ['c-1:b', 'b']]);
       expect((await store().timers(t, 'c-1'))[0]?.data).toEqual({ clock: 'handle' });
       await advance(store(), head, { removeTimers: ['c-1:a'] });
@@ -350,7 +383,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('never claims a timer before it is due', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:later', kind: 'k', dueAt: iso(3_600_000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:later', kind: 'k', dueAt: time.iso(3_600_000) }] });
       expect(await claim(t)).toEqual([]);
     });
 
@@ -358,8 +391,8 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1', {
         timers: [
-          { id: 'c-1:2', kind: 'k', dueAt: iso(-60_000) }, { id: 'c-1:1', kind: 'k', dueAt: iso(-120_000) },
-          { id: 'c-1:3', kind: 'k', dueAt: iso(-30_000) }, { id: 'c-1:later', kind: 'k', dueAt: iso(3_600_000) },
+          { id: 'c-1:2', kind: 'k', dueAt: time.iso(-60_000) }, { id: 'c-1:1', kind: 'k', dueAt: time.iso(-120_000) },
+          { id: 'c-1:3', kind: 'k', dueAt: time.iso(-30_000) }, { id: 'c-1:later', kind: 'k', dueAt: time.iso(3_600_000) },
         ],
       });
       const first = await claim(t, 2);
@@ -372,7 +405,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('never hands one due timer to two concurrent claimers', async () => {
       const t = freshTenant();
-      const timers = Array.from({ length: 40 }, (_, i) => ({ id: `c-1:${String(i).padStart(2, '0')}`, kind: 'k', dueAt: iso(-60_000) }));
+      const timers = Array.from({ length: 40 }, (_, i) => ({ id: `c-1:${String(i).padStart(2, '0')}`, kind: 'k', dueAt: time.iso(-60_000) }));
       await seed(store(), t, 'c-1', { timers });
       const batches = await Promise.all(Array.from({ length: 6 }, (_, i) => claim(t, 10, 60_000, `w-${i}`)));
       const ids = batches.flat().map((x) => x.id);
@@ -382,7 +415,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('deletes a timer on completion by its lease holder', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       const [held] = await claim(t);
       await store().completeTimer(t, 'c-1:a', held?.lease.token ?? '');
       expect(await store().timers(t, 'c-1')).toEqual([]);
@@ -390,10 +423,10 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('makes a timer claimable again when its lease runs out, with a new token and attempts + 1', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       const [first] = await claim(t, 10, leaseMs);
       expect(await claim(t, 10, leaseMs)).toEqual([]);
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       const [second] = await claim(t, 10, leaseMs, 'w-2');
       expect(second).toMatchObject({ id: 'c-1:a', attempts: 2, lease: { owner: 'w-2' } });
       expect(second?.lease.token).not.toBe(first?.lease.token);
@@ -401,9 +434,9 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('fences a stale holder: completion and release with the old token are rejected (leaseLost) once another worker holds the timer', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       const [stale] = await claim(t, 10, leaseMs);
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       const [fresh] = await claim(t, 10, 60_000, 'w-2');
       expect(await rejectionOf(store().completeTimer(t, 'c-1:a', stale?.lease.token ?? ''))).toMatchObject({ code: 'STORE', details: { reason: 'leaseLost' } });
       expect(await rejectionOf(store().releaseTimer(t, 'c-1:a', stale?.lease.token ?? ''))).toMatchObject({ code: 'STORE', details: { reason: 'leaseLost' } });
@@ -419,7 +452,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('gives a released timer back at once to the next claimer', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       const [held] = await claim(t);
       await store().releaseTimer(t, 'c-1:a', held?.lease.token ?? '');
       expect((await claim(t, 10, 60_000, 'w-2')).map((x) => x.id)).toEqual(['c-1:a']);
@@ -427,13 +460,13 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('renews a held lease: same token, not claimable when the first lease would have ended, completed with the same token', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       const [held] = await claim(t, 10, leaseMs);
       const token = held?.lease.token ?? '';
-      const lease = await store().renewTimerLease(t, 'c-1:a', token, { now: new Date(), leaseMs: leaseMs * 5 });
+      const lease = await store().renewTimerLease(t, 'c-1:a', token, { now: time.now(), leaseMs: leaseMs * 5 });
       expect(lease).toMatchObject({ token, owner: 'w-1' });
       expect(Date.parse(lease.expiresAt)).toBeGreaterThan(Date.parse(held?.lease.expiresAt ?? ''));
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       expect(await claim(t, 10, leaseMs, 'w-2')).toEqual([]);
       await store().completeTimer(t, 'c-1:a', token);
       expect(await store().timers(t, 'c-1')).toEqual([]);
@@ -441,11 +474,11 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('refuses to renew a lease another worker took over, or an unknown timer (leaseLost), and leaves the holder as it was', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       const [stale] = await claim(t, 10, leaseMs);
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       const [fresh] = await claim(t, 10, 60_000, 'w-2');
-      const renew = { now: new Date(), leaseMs: 60_000 };
+      const renew = { now: time.now(), leaseMs: 60_000 };
       expect(await rejectionOf(store().renewTimerLease(t, 'c-1:a', stale?.lease.token ?? '', renew))).toMatchObject({ code: 'STORE', details: { reason: 'leaseLost' } });
       expect(await rejectionOf(store().renewTimerLease(t, 'nope', 'token', renew))).toMatchObject({ code: 'STORE', details: { reason: 'leaseLost' } });
       expect(await claim(t, 10, 60_000, 'w-3')).toEqual([]);
@@ -455,30 +488,30 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
 
     it('rejects a malformed renewal with VALIDATION and leaves the lease as it was', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       const [held] = await claim(t, 10, leaseMs);
       const token = held?.lease.token ?? '';
       for (const bad of [{ leaseMs: 0 }, { leaseMs: -1 }, { leaseMs: 1.5 }, { leaseMs: Number.NaN }, { leaseMs: 2 ** 31 }, { now: new Date('not a date') }]) {
-        expect(await rejectionOf(store().renewTimerLease(t, 'c-1:a', token, { now: new Date(), leaseMs: 60_000, ...bad }))).toMatchObject({ code: 'VALIDATION' });
+        expect(await rejectionOf(store().renewTimerLease(t, 'c-1:a', token, { now: time.now(), leaseMs: 60_000, ...bad }))).toMatchObject({ code: 'VALIDATION' });
       }
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       expect((await claim(t, 10, 60_000, 'w-2')).map((x) => [x.id, x.attempts])).toEqual([['c-1:a', 2]]);
     });
 
     it('rejects malformed claim options with VALIDATION and claims nothing', async () => {
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       for (const bad of BAD_CLAIMS) {
-        expect(await rejectionOf(store().claimDueTimers(t, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'w-1', ...bad }))).toMatchObject({ code: 'VALIDATION' });
+        expect(await rejectionOf(store().claimDueTimers(t, { now: time.now(), limit: 10, leaseMs: 60_000, owner: 'w-1', ...bad }))).toMatchObject({ code: 'VALIDATION' });
       }
       expect((await claim(t)).map((x) => [x.id, x.attempts])).toEqual([['c-1:a', 1]]);
     });
 
     it('re-arms a timer upserted again: new due time, no lease, the old token fenced out', async () => {
       const t = freshTenant();
-      const head = await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-1000) }] });
+      const head = await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-1000) }] });
       const [held] = await claim(t);
-      await advance(store(), head, { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(-500) }] });
+      await advance(store(), head, { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(-500) }] });
       expect(await rejectionOf(store().completeTimer(t, 'c-1:a', held?.lease.token ?? ''))).toMatchObject({ code: 'STORE' });
       expect((await claim(t)).map((x) => [x.id, x.attempts])).toEqual([['c-1:a', 1]]);
     });
@@ -486,7 +519,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     it('reads "now" from the database: ClaimOptions.now far in the future does not make a timer due', async (ctx) => {
       requireCapability(ctx, store(), 'serverTime', true);
       const t = freshTenant();
-      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: iso(3_600_000) }] });
+      await seed(store(), t, 'c-1', { timers: [{ id: 'c-1:a', kind: 'k', dueAt: time.iso(3_600_000) }] });
       expect(await store().claimDueTimers(t, { now: new Date('2100-01-01T00:00:00Z'), limit: 10, leaseMs: 1000, owner: 'w' })).toEqual([]);
     });
 
@@ -521,7 +554,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     });
   });
 
-  suite('outbox', (store) => {
+  suite('outbox', (store, time) => {
     it('holds one row per committed event, oldest first, each carrying its event', async () => {
       const t = freshTenant();
       const head = await seed(store(), t, 'c-1');
@@ -542,7 +575,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     it('removes acknowledged rows only; the events stay in history', async () => {
       const t = freshTenant();
       await seed(store(), t, 'c-1', { events: 3 });
-      const token = (await store().claimOutbox(t, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay-1' }))[0]?.lease.token ?? '';
+      const token = (await store().claimOutbox(t, { now: time.now(), limit: 10, leaseMs: 60_000, owner: 'relay-1' }))[0]?.lease.token ?? '';
       await store().ackOutbox(t, ['c-1:1:0', 'c-1:1:2'], token);
       expect((await store().readOutbox(t)).map((r) => r.id)).toEqual(['c-1:1:1']);
       expect(await store().history(t, 'c-1')).toHaveLength(3);
@@ -551,8 +584,8 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     });
   });
 
-  suite('outbox leases', (store) => {
-    const claim = (tenantId: string, limit = 100, lease = 60_000, owner = 'relay-1', now = new Date()) =>
+  suite('outbox leases', (store, time) => {
+    const claim = (tenantId: string, limit = 100, lease = 60_000, owner = 'relay-1', now = time.now()) =>
       store().claimOutbox(tenantId, { now, limit, leaseMs: lease, owner });
     const ids = (rows: ReadonlyArray<{ id: string }>) => rows.map((r) => r.id);
     const leaseLost = { code: 'STORE', details: { reason: 'leaseLost' } };
@@ -590,7 +623,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       await seed(store(), t, 'c-1');
       const [first] = await claim(t, 10, leaseMs);
       expect(await claim(t, 10, leaseMs, 'relay-2')).toEqual([]);
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       const [second] = await claim(t, 10, 60_000, 'relay-2');
       expect(second).toMatchObject({ id: 'c-1:1:0', attempts: 2, lease: { owner: 'relay-2' } });
       expect(second?.payload).toEqual(first?.payload);
@@ -601,7 +634,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1', { events: 2 });
       const stale = await claim(t, 10, leaseMs);
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       const fresh = await claim(t, 10, 60_000, 'relay-2');
       expect(ids(fresh)).toEqual(['c-1:1:0', 'c-1:1:1']);
       const old = stale[0]?.lease.token ?? '';
@@ -618,7 +651,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1');
       const [held] = await claim(t, 10, leaseMs);
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       await store().ackOutbox(t, ['c-1:1:0'], held?.lease.token ?? '');
       expect(await store().readOutbox(t)).toEqual([]);
     });
@@ -656,10 +689,10 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       await seed(store(), t, 'c-1', { events: 2 });
       const held = await claim(t, 10, leaseMs);
       const token = held[0]?.lease.token ?? '';
-      const lease = await store().renewOutboxLease(t, ['c-1:1:0', 'c-1:1:1'], token, { now: new Date(), leaseMs: leaseMs * 5 });
+      const lease = await store().renewOutboxLease(t, ['c-1:1:0', 'c-1:1:1'], token, { now: time.now(), leaseMs: leaseMs * 5 });
       expect(lease).toEqual({ token, owner: 'relay-1', expiresAt: expect.any(String) });
       expect(Date.parse(lease.expiresAt)).toBeGreaterThan(Date.parse(held[0]?.lease.expiresAt ?? ''));
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       expect(await claim(t, 10, 60_000, 'relay-2')).toEqual([]);
       await store().ackOutbox(t, ['c-1:1:0', 'c-1:1:1'], token);
       expect(await store().readOutbox(t)).toEqual([]);
@@ -669,8 +702,8 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1', { events: 2 });
       const token = (await claim(t, 10, leaseMs))[0]?.lease.token ?? '';
-      await store().renewOutboxLease(t, ['c-1:1:1', 'c-1:1:1'], token, { now: new Date(), leaseMs: 60_000 });
-      await sleep(leaseMs + 250);
+      await store().renewOutboxLease(t, ['c-1:1:1', 'c-1:1:1'], token, { now: time.now(), leaseMs: 60_000 });
+      await time.elapse(leaseMs + 250);
       // The row left out ran out with the first lease; the renewed one is still held, by the same token.
       expect((await claim(t, 10, 60_000, 'relay-2')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
       await store().releaseOutbox(t, ['c-1:1:1'], token);
@@ -681,16 +714,16 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1', { events: 2 });
       const stale = (await claim(t, 10, leaseMs))[0]?.lease.token ?? '';
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       const fresh = await claim(t, 10, leaseMs, 'relay-2');
       expect(fresh.map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2], ['c-1:1:1', 2]]);
-      const renew = { now: new Date(), leaseMs: 60_000 };
+      const renew = { now: time.now(), leaseMs: 60_000 };
       expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0', 'c-1:1:1'], stale, renew))).toMatchObject(leaseLost);
       expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:1'], stale, renew))).toMatchObject(leaseLost);
       // The new holder's token still holds…
       await store().ackOutbox(t, ['c-1:1:0'], fresh[0]?.lease.token ?? '');
       // …and its lease still ends when it did, with its attempt count: the stale renewal moved nothing.
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       expect((await claim(t, 10, 60_000, 'relay-3')).map((r) => [r.id, r.attempts, r.lease.owner])).toEqual([['c-1:1:1', 3, 'relay-3']]);
     });
 
@@ -700,7 +733,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const token = (await claim(t, 10, 60_000))[0]?.lease.token ?? '';
       await store().ackOutbox(t, ['c-1:1:0'], token);
       await store().releaseOutbox(t, ['c-1:1:1'], token);
-      const renew = { now: new Date(), leaseMs: 60_000 };
+      const renew = { now: time.now(), leaseMs: 60_000 };
       expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0'], token, renew))).toMatchObject(leaseLost);
       expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:1'], token, renew))).toMatchObject(leaseLost);
       expect(ids(await store().readOutbox(t))).toEqual(['c-1:1:1', 'c-1:1:2']);
@@ -714,9 +747,9 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const token = (await claim(t, 2, leaseMs))[0]?.lease.token ?? '';
       expect(ids(await claim(t, 10, 60_000, 'relay-2'))).toEqual(['c-2:1:0']);
       for (const list of [['c-1:1:0', 'c-2:1:0'], ['c-1:1:1', 'no-such-row']]) {
-        expect(await rejectionOf(store().renewOutboxLease(t, list, token, { now: new Date(), leaseMs: 60_000 }))).toMatchObject(leaseLost);
+        expect(await rejectionOf(store().renewOutboxLease(t, list, token, { now: time.now(), leaseMs: 60_000 }))).toMatchObject(leaseLost);
       }
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       expect((await claim(t, 10, 60_000, 'relay-3')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2], ['c-1:1:1', 2]]);
     });
 
@@ -729,7 +762,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       expect(lease).toEqual({ token, owner: '', expiresAt: expect.any(String) });
       if (caps(store()).serverTime) expect(Math.abs(Date.parse(lease.expiresAt) - (before + 60_000))).toBeLessThan(30_000);
       else expect(lease.expiresAt).toBe(new Date(before + 60_000).toISOString());
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       expect((await claim(t, 10, 60_000, 'relay-2')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
     });
 
@@ -738,13 +771,13 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       await seed(store(), t, 'c-1');
       const token = (await claim(t, 10, leaseMs))[0]?.lease.token ?? '';
       for (const bad of [{ leaseMs: 0 }, { leaseMs: -1 }, { leaseMs: 1.5 }, { leaseMs: Number.NaN }, { leaseMs: 2 ** 31 }, { now: new Date('not a date') }]) {
-        expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0'], token, { now: new Date(), leaseMs: 60_000, ...bad }))).toMatchObject({ code: 'VALIDATION' });
+        expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0'], token, { now: time.now(), leaseMs: 60_000, ...bad }))).toMatchObject({ code: 'VALIDATION' });
       }
-      const renew = { now: new Date(), leaseMs: 60_000 };
+      const renew = { now: time.now(), leaseMs: 60_000 };
       expect(await rejectionOf(store().renewOutboxLease(t, ['c-1:1:0'], '', renew))).toMatchObject({ code: 'VALIDATION' });
       expect(await rejectionOf(store().renewOutboxLease(t, Array.from({ length: 1001 }, (_, i) => `x-${i}`), token, renew))).toMatchObject({ code: 'VALIDATION' });
       expect(await rejectionOf(store().renewOutboxLease(t, 'c-1:1:0' as unknown as string[], token, renew))).toMatchObject({ code: 'VALIDATION' });
-      await sleep(leaseMs + 250);
+      await time.elapse(leaseMs + 250);
       expect((await claim(t, 10, 60_000, 'relay-2')).map((r) => [r.id, r.attempts])).toEqual([['c-1:1:0', 2]]);
     });
 
@@ -752,7 +785,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const t = freshTenant();
       await seed(store(), t, 'c-1');
       for (const bad of BAD_CLAIMS) {
-        expect(await rejectionOf(store().claimOutbox(t, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay-1', ...bad }))).toMatchObject({ code: 'VALIDATION' });
+        expect(await rejectionOf(store().claimOutbox(t, { now: time.now(), limit: 10, leaseMs: 60_000, owner: 'relay-1', ...bad }))).toMatchObject({ code: 'VALIDATION' });
       }
       const [held] = await claim(t);
       expect(held?.attempts).toBe(1);
@@ -772,7 +805,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       const token = inA[0]?.lease.token ?? '';
       expect(await rejectionOf(store().ackOutbox(b, ['c-1:1:0'], token))).toMatchObject(leaseLost);
       expect(await rejectionOf(store().releaseOutbox(b, ['c-1:1:0'], token))).toMatchObject(leaseLost);
-      expect(await rejectionOf(store().renewOutboxLease(b, ['c-1:1:0'], token, { now: new Date(), leaseMs: 60_000 }))).toMatchObject(leaseLost);
+      expect(await rejectionOf(store().renewOutboxLease(b, ['c-1:1:0'], token, { now: time.now(), leaseMs: 60_000 }))).toMatchObject(leaseLost);
       expect((await claim(b)).map((r) => [r.tenantId, r.id])).toEqual([[b, 'c-1:1:0']]);
       expect(ids(await store().readOutbox(a))).toEqual(['c-1:1:0']);
       expect(await claim(a, 10, 60_000, 'relay-2')).toEqual([]);
@@ -884,10 +917,10 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     });
   });
 
-  suite('tenant isolation', (store) => {
+  suite('tenant isolation', (store, time) => {
     it('keeps the same case id in two tenants apart in every read', async () => {
       const [a, b] = [freshTenant(), freshTenant()];
-      const head = await seed(store(), a, 'c-1', { fields: { state: 'inProgress', ownerId: 'p-a' }, timers: [{ id: 'c-1:t', kind: 'k', dueAt: iso(-1000) }], idempotencyKey: 'k-a' });
+      const head = await seed(store(), a, 'c-1', { fields: { state: 'inProgress', ownerId: 'p-a' }, timers: [{ id: 'c-1:t', kind: 'k', dueAt: time.iso(-1000) }], idempotencyKey: 'k-a' });
       await advance(store(), head);
       await seed(store(), b, 'c-1', { fields: { state: 'closed', ownerId: 'p-b' } });
       expect((await store().load(b, 'c-1'))?.version).toBe(1);
@@ -897,20 +930,20 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
       expect((await store().readOutbox(b)).every((r) => r.tenantId === b)).toBe(true);
       expect(await store().timers(b, 'c-1')).toEqual([]);
       expect(await store().findIdempotency(b, 'k-a')).toBeNull();
-      expect(await store().claimDueTimers(b, { now: new Date(), limit: 10, leaseMs: 1000, owner: 'w' })).toEqual([]);
+      expect(await store().claimDueTimers(b, { now: time.now(), limit: 10, leaseMs: 1000, owner: 'w' })).toEqual([]);
     });
 
     it('never reads or writes another tenant through acks, completions, renewals and claims', async () => {
       const [a, b] = [freshTenant(), freshTenant()];
-      await seed(store(), a, 'c-1', { timers: [{ id: 'c-1:t', kind: 'k', dueAt: iso(-1000) }] });
-      const [row] = await store().claimOutbox(a, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay' });
-      expect(await store().claimOutbox(b, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'relay' })).toEqual([]);
+      await seed(store(), a, 'c-1', { timers: [{ id: 'c-1:t', kind: 'k', dueAt: time.iso(-1000) }] });
+      const [row] = await store().claimOutbox(a, { now: time.now(), limit: 10, leaseMs: 60_000, owner: 'relay' });
+      expect(await store().claimOutbox(b, { now: time.now(), limit: 10, leaseMs: 60_000, owner: 'relay' })).toEqual([]);
       expect(await rejectionOf(store().ackOutbox(b, ['c-1:1:0'], row?.lease.token ?? ''))).toMatchObject({ code: 'STORE' });
-      expect(await rejectionOf(store().renewOutboxLease(b, ['c-1:1:0'], row?.lease.token ?? '', { now: new Date(), leaseMs: 1000 }))).toMatchObject({ code: 'STORE' });
+      expect(await rejectionOf(store().renewOutboxLease(b, ['c-1:1:0'], row?.lease.token ?? '', { now: time.now(), leaseMs: 1000 }))).toMatchObject({ code: 'STORE' });
       expect(await store().readOutbox(a)).toHaveLength(1);
-      const [held] = await store().claimDueTimers(a, { now: new Date(), limit: 10, leaseMs: 60_000, owner: 'w' });
+      const [held] = await store().claimDueTimers(a, { now: time.now(), limit: 10, leaseMs: 60_000, owner: 'w' });
       expect(await rejectionOf(store().completeTimer(b, 'c-1:t', held?.lease.token ?? ''))).toMatchObject({ code: 'STORE' });
-      expect(await rejectionOf(store().renewTimerLease(b, 'c-1:t', held?.lease.token ?? '', { now: new Date(), leaseMs: 1000 }))).toMatchObject({ code: 'STORE' });
+      expect(await rejectionOf(store().renewTimerLease(b, 'c-1:t', held?.lease.token ?? '', { now: time.now(), leaseMs: 1000 }))).toMatchObject({ code: 'STORE' });
       expect(await store().timers(a, 'c-1')).toHaveLength(1);
     });
 
