@@ -369,12 +369,14 @@ export async function run(): Promise<string> {
     lines.push(
       'Memory per open case through the real command path: 20,000 cases (6 : 3 : 1 general, immediate, complex),',
       'registered, dispatched to a lead and a cooperating unit, both signed, opinion given — with their events,',
-      'audit entries, SLA clocks and timer rows, outbox off; heap + external after forced GC, per case.',
+      'audit entries, SLA clocks and timer rows, outbox off; heap + external after forced GC, per case. No target of',
+      'its own: the < 4 KB of the engine bench is for an earlier case (4 commands; the cooperating unit has not',
+      'signed or given its opinion); this one has had 6.',
       '',
       markdownTable(
         ['measure', 'value', 'target'],
         [
-          ['**heap + external per open case**', `**${(mem.perCase / 1024).toFixed(2)} KB**`, '< 4 KB'],
+          ['**heap + external per open case**', `**${(mem.perCase / 1024).toFixed(2)} KB**`, '—'],
           ['SLA state in the row (packed JSON)', `${formatCount(mem.slaBytes)} B`, '—'],
           ['whole row (JSON)', `${formatCount(mem.rowBytes)} B`, '—'],
         ],
