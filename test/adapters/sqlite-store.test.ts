@@ -88,6 +88,21 @@ describe('sqliteStore', () => {
     expect([db.pragma('wal_autocheckpoint', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual([10_000, 2]);
   });
 
+  it('refuses a synchronous or busyTimeoutMs it cannot apply as given, before touching the connection', () => {
+    const db = open(file());
+    sqliteStore(db, { synchronous: 'NORMAL', busyTimeoutMs: 1234 });
+    const invalid = expect.objectContaining({ code: 'STORE', details: expect.objectContaining({ reason: 'invalidOption' }) });
+    for (const bad of ['normal', 'OFF', 'EXTRA', '']) {
+      expect(() => sqliteStore(db, { synchronous: bad as never, walAutocheckpoint: 50 })).toThrow(invalid);
+    }
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      expect(() => sqliteStore(db, { busyTimeoutMs: bad, synchronous: 'FULL' })).toThrow(invalid);
+    }
+    // 1 = NORMAL: the refused calls left synchronous, the busy timeout and the checkpoint interval as they were.
+    expect([db.pragma('synchronous', { simple: true }), db.pragma('busy_timeout', { simple: true }), db.pragma('wal_autocheckpoint', { simple: true })])
+      .toEqual([1, 1234, 1000]);
+  });
+
   it('compares due instants as instants, not strings: "…00Z" and "…00.000Z" are the same moment', async () => {
     const store = sqliteStore(open(file()));
     await store.migrate();

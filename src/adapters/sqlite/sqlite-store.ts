@@ -22,8 +22,8 @@ export interface SqliteStoreOptions {
   tablePrefix?: string;
   /**
    * How long a write waits for another connection's write lock before failing with `STORE`
-   * (`reason: 'busy'`). Default 5000 ms. Set on the connection, explicitly, because the value a
-   * driver defaults to is not something to rely on.
+   * (`reason: 'busy'`). Default 5000 ms; an integer from 0 to 2,147,483,647. Set on the connection,
+   * explicitly, because the value a driver defaults to is not something to rely on.
    */
   busyTimeoutMs?: number;
   /**
@@ -72,9 +72,16 @@ export function sqliteStore(db: Database, options: SqliteStoreOptions = {}): Cas
     throw storeError('configure', 'walAutocheckpoint must be an integer number of pages from 0 to 1,000,000', { reason: 'invalidOption' });
   }
   const busy = options.busyTimeoutMs ?? 5000;
+  if (!Number.isInteger(busy) || busy < 0 || busy > 2_147_483_647) {
+    throw storeError('configure', 'busyTimeoutMs must be an integer number of milliseconds from 0 to 2,147,483,647', { reason: 'invalidOption' });
+  }
+  // A typo ('normal') must not quietly become FULL: only the two spellings the type allows pass.
+  if (options.synchronous !== undefined && options.synchronous !== 'FULL' && options.synchronous !== 'NORMAL') {
+    throw storeError('configure', "synchronous must be 'FULL' or 'NORMAL'", { reason: 'invalidOption' });
+  }
   // WAL lets readers run beside the one writer; on ':memory:' the pragma answers 'memory' and that is fine.
   db.pragma('journal_mode = WAL');
-  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busy))}`);
+  db.pragma(`busy_timeout = ${busy}`);
   db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   if (pages !== undefined) db.pragma(`wal_autocheckpoint = ${pages}`);
   const latest = SQLITE_MIGRATIONS.length;
