@@ -212,13 +212,81 @@ describe('engine.relay and outbox leases', () => {
     expect(again[0]).toBe(failed[0]);
   });
 
+  it("ack: 'batch' acknowledges each batch with one ackOutbox call, after its last handler", async () => {
+    const { store, total } = await withEvents();
+    const calls: string[][] = [];
+    const counting: CaseStore = { ...store, ackOutbox: async (tenantId, ids, token) => {
+      calls.push([...ids]);
+      return store.ackOutbox(tenantId, ids, token);
+    } };
+    const engine = createEngine({ store: counting, clock: new SimulatedClock('2026-03-02T01:30:00Z') });
+    const seen: string[] = [];
+    const pendingAtHandler: number[] = [];
+    const r = await engine.relay({ tenantId: TENANT, batchSize: 4, ack: 'batch', handler: async (e) => {
+      seen.push(e.eventId);
+      pendingAtHandler.push((await store.readOutbox(TENANT, 1000)).length);
+    } });
+    expect(r.delivered).toBe(total);
+    expect(calls.map((ids) => ids.length)).toEqual(Array.from({ length: Math.ceil(total / 4) }, (_, i) => Math.min(4, total - 4 * i)));
+    expect(calls.flat()).toEqual(seen);
+    // Nothing of a batch is acknowledged while its handlers run: the backlog shrinks by a batch at a time.
+    expect(pendingAtHandler.slice(0, 4)).toEqual([total, total, total, total]);
+    expect(pendingAtHandler[4]).toBe(total - 4);
+    expect(await store.readOutbox(TENANT)).toEqual([]);
+  });
+
+  it("ack: 'batch' with a failing handler acknowledges the events delivered before it and gives the rest back at once", async () => {
+    const { engine, store, total } = await withEvents();
+    const boom = new Error('downstream down');
+    const before: string[] = [];
+    let failed = '';
+    await expect(engine.relay({
+      tenantId: TENANT, batchSize: 4, ack: 'batch', handler: (e) => {
+        if (before.length === 2) {
+          failed = e.eventId;
+          throw boom;
+        }
+        before.push(e.eventId);
+      },
+    })).rejects.toBe(boom);
+    const left = (await store.readOutbox(TENANT, 1000)).map((row) => row.id);
+    expect(left).toHaveLength(total - 2);
+    expect(left).not.toContain(before[0]);
+    expect(left).not.toContain(before[1]);
+    const again: string[] = [];
+    expect(await engine.relay({ tenantId: TENANT, ack: 'batch', handler: (e) => void again.push(e.eventId) })).toEqual({ delivered: total - 2 });
+    expect(again[0]).toBe(failed);
+  });
+
+  it("ack: 'batch' whose lease ran out delivers its batch again only as repeats (same ids) and acknowledges none of the rows it lost", async () => {
+    const { store, engine, clock, total } = await withEvents();
+    const first: string[] = [];
+    const second: string[] = [];
+    let late = { delivered: -1 };
+    const r = await engine.relay({
+      tenantId: TENANT, batchSize: 5, leaseMs: 1000, workerId: 'slow', ack: 'batch',
+      handler: async (e) => {
+        first.push(e.eventId);
+        if (first.length > 1) return;
+        clock.advance({ minutes: 1 });
+        late = await engine.relay({ tenantId: TENANT, ack: 'batch', handler: (x) => void second.push(x.eventId), workerId: 'fresh' });
+      },
+    });
+    expect(late.delivered).toBe(total);
+    expect(new Set(second).size).toBe(total);
+    expect(first.length).toBeGreaterThan(1);
+    expect(first.every((id) => second.includes(id))).toBe(true);
+    expect(r.delivered).toBe(0);
+    expect(await store.readOutbox(TENANT)).toEqual([]);
+  });
+
   it('rejects malformed relay options with VALIDATION and claims nothing', async () => {
     const { store, engine, total } = await withEvents();
     const handler = () => undefined;
     const bad: unknown[] = [
       { tenantId: '', handler }, { tenantId: TENANT, handler: 'publish' }, { tenantId: TENANT, handler, batchSize: 0 },
       { tenantId: TENANT, handler, batchSize: 1001 }, { tenantId: TENANT, handler, leaseMs: 0 }, { tenantId: TENANT, handler, leaseMs: 1.5 },
-      { tenantId: TENANT, handler, workerId: '' }, { tenantId: TENANT, handler, extra: true },
+      { tenantId: TENANT, handler, workerId: '' }, { tenantId: TENANT, handler, extra: true }, { tenantId: TENANT, handler, ack: 'sometimes' },
     ];
     for (const options of bad) {
       const error = await engine.relay(options as Parameters<Engine['relay']>[0]).then(() => null, (e: unknown) => e);
@@ -298,13 +366,13 @@ describe.each(RELAY_STORES)('engine.relay heartbeat on $name', ({ open }) => {
     return (await store.readOutbox(TENANT, 1000)).map((r) => r.id);
   }
 
-  it('keeps the batch of a handler slower than the lease: a relay trying meanwhile finds nothing, each event is delivered once', async () => {
+  it.each(['each', 'batch'] as const)('keeps the batch of a handler slower than the lease: a relay trying meanwhile finds nothing, each event is delivered once (ack: %s)', async (ack) => {
     const { a, b, close } = await open();
     try {
       const ids = await outbox(a);
       const seen: string[] = [];
       const slow = createEngine({ store: a }).relay({
-        tenantId: TENANT, leaseMs: 300, workerId: 'slow', handler: async (e) => {
+        tenantId: TENANT, leaseMs: 300, workerId: 'slow', ack, handler: async (e) => {
           seen.push(`slow ${e.eventId}`);
           if (seen.length === 1) await sleep(800);
         },
