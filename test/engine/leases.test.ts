@@ -171,27 +171,35 @@ describe('engine.relay and outbox leases', () => {
     expect(await store.readOutbox(TENANT)).toEqual([]);
   });
 
-  it('a relay whose lease ran out leaves its rows to the relay that took them: same ids, nothing lost, no second copy of the rest', async () => {
+  /**
+   * A relay (batches of 5, lease 1 s) whose first handler hangs past the lease while another relay
+   * claims and delivers everything; both relays acknowledge as `ack` says.
+   */
+  async function overtaken(ack: 'each' | 'batch') {
     const { store, engine, clock, total } = await withEvents();
     const first: string[] = [];
     const second: string[] = [];
     let late = { delivered: -1 };
-    const r = await engine.relay({
-      tenantId: TENANT, batchSize: 5, leaseMs: 1000, workerId: 'slow',
+    const slow = await engine.relay({
+      tenantId: TENANT, batchSize: 5, leaseMs: 1000, workerId: 'slow', ack,
       handler: async (e) => {
         first.push(e.eventId);
         if (first.length > 1) return;
-        // The handler hangs past the lease; meanwhile another relay claims and delivers everything.
         clock.advance({ minutes: 1 });
-        late = await engine.relay({ tenantId: TENANT, handler: (x) => void second.push(x.eventId), workerId: 'fresh' });
+        late = await engine.relay({ tenantId: TENANT, ack, handler: (x) => void second.push(x.eventId), workerId: 'fresh' });
       },
     });
+    return { first, second, late, slow, total, left: await store.readOutbox(TENANT) };
+  }
+
+  it('a relay whose lease ran out leaves its rows to the relay that took them: same ids, nothing lost, no second copy of the rest', async () => {
+    const { first, second, late, slow, total, left } = await overtaken('each');
     expect(late.delivered).toBe(total);
     expect(second).toHaveLength(total);
     expect(first).toHaveLength(1);
     expect(second).toContain(first[0]);
-    expect(r.delivered).toBe(0);
-    expect(await store.readOutbox(TENANT)).toEqual([]);
+    expect(slow.delivered).toBe(0);
+    expect(left).toEqual([]);
   });
 
   it('gives a failed batch back at once: the next relay redelivers from the failed event, same id', async () => {
@@ -259,25 +267,13 @@ describe('engine.relay and outbox leases', () => {
   });
 
   it("ack: 'batch' whose lease ran out delivers its batch again only as repeats (same ids) and acknowledges none of the rows it lost", async () => {
-    const { store, engine, clock, total } = await withEvents();
-    const first: string[] = [];
-    const second: string[] = [];
-    let late = { delivered: -1 };
-    const r = await engine.relay({
-      tenantId: TENANT, batchSize: 5, leaseMs: 1000, workerId: 'slow', ack: 'batch',
-      handler: async (e) => {
-        first.push(e.eventId);
-        if (first.length > 1) return;
-        clock.advance({ minutes: 1 });
-        late = await engine.relay({ tenantId: TENANT, ack: 'batch', handler: (x) => void second.push(x.eventId), workerId: 'fresh' });
-      },
-    });
+    const { first, second, late, slow, total, left } = await overtaken('batch');
     expect(late.delivered).toBe(total);
     expect(new Set(second).size).toBe(total);
     expect(first.length).toBeGreaterThan(1);
     expect(first.every((id) => second.includes(id))).toBe(true);
-    expect(r.delivered).toBe(0);
-    expect(await store.readOutbox(TENANT)).toEqual([]);
+    expect(slow.delivered).toBe(0);
+    expect(left).toEqual([]);
   });
 
   it('rejects malformed relay options with VALIDATION and claims nothing', async () => {
