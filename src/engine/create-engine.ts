@@ -1407,7 +1407,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
             try {
               await o.handler(row.payload);
             } catch (error) {
-              // Hand this row and the rest of the batch back, so the next relay need not wait out the lease.
+              // Batch mode acknowledges the rows delivered before this one first. Then this row and the rest
+              // of the batch go back, so the next relay need not wait out the lease.
               if (o.ack === 'batch') await acknowledgeDelivered(i).catch(() => undefined);
               await store.releaseOutbox(o.tenantId, rows.slice(i).map((r) => r.id), token).catch(() => undefined);
               throw error;
