@@ -162,6 +162,21 @@ describe('general tier', () => {
     });
   });
 
+  it('a make-up Sunday counts: 4 working hours from Fri 18 Sep 17:00 fall due Sun 20 Sep 14:00', async () => {
+    // Fri 18 Sep 17:00–17:30 (30); Sat 19 Sep is off; Sun 20 Sep (worked for National Day) 09:00–12:00 (180)
+    // and 13:30–14:00 (30) → 14:00. Yellow at 160: 30 + 130 → Sun 11:10.
+    await passes({
+      start: '2026-09-18T09:00:00Z',
+      cases: [{ id: 'c1', at: '+0m', register: reg('general') }],
+      expect: [
+        { at: '+0m', case: 'c1', clock: 'acceptance', deadline: '2026-09-20T06:00:00Z' },
+        { at: '2026-09-20T03:09:00Z', case: 'c1', clock: 'acceptance', level: 'green' },
+        { at: '2026-09-20T03:10:00Z', case: 'c1', event: 'sla:warned', clock: 'acceptance' },
+        { at: '2026-09-20T06:00:00Z', case: 'c1', clock: 'acceptance', level: 'red' },
+      ],
+    });
+  });
+
   it('a return does not charge the returning unit; the case clock keeps running', async () => {
     // Accepted Mon 2 Mar 09:30 → conclusion Thu 5 Mar 17:30 whatever happens to the assignment.
     const r = await passes({
