@@ -338,11 +338,10 @@ export function compactJsonCodec(options: CompactJsonOptions = {}): CompactJsonC
   };
 
   // An object decoded by adding its keys one by one to `{}` turns into a slow dictionary past a dozen
-  // keys (a case's context has over thirty), and every later read and spread of it pays. The compiled
-  // object literal (or, without compiling, a copy of a per-layout template that JSON.parse made) has
-  // the layout's fast hidden class from the start.
-  // One decoder per layout, chosen when the layout is first read: the compiled literal, or the copy
-  // of the template with the values stored key by key.
+  // keys (a case's context has over thirty), and every later read and spread of it pays. So each
+  // layout gets one decoder, chosen when the layout is first read, that builds the object with the
+  // layout's fast hidden class from the start: a compiled object literal, or, without compiling, a
+  // copy of a per-layout template that JSON.parse made, its values stored key by key.
   const decoders: Array<Decoder | undefined> = [];
   const decoderOf = (shape: number): Decoder => {
     const keys = layouts[shape] as string[];
