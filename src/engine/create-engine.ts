@@ -977,7 +977,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
    * clock its claims use; otherwise the engine's `Clock` (a simulated one stays in charge).
    */
   async function systemNow(): Promise<Date> {
-    return usesStoreTime() ? (store.now as () => Promise<Date>)() : clock.now();
+    // Called as a method: a store written as a class reads its connection through `this`.
+    return usesStoreTime() && store.now !== undefined ? store.now() : clock.now();
   }
 
   async function tick(raw: TickOptions): Promise<TickResult> {
