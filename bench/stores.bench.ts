@@ -6,7 +6,7 @@
  * per store, how fast one outbox relay drains acknowledging each event or each batch.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -16,6 +16,7 @@ import { createEngine, memoryStore, type Actor, type CaseStore, type CommandInpu
 import { commitBatch } from '../src/testing/conformance/index.js';
 import { actorsOf } from '../examples/_story.js';
 import { formatCount, markdownTable } from './_report.js';
+import { processesCpuMicros } from './_proc-cpu.js';
 
 export const name = 'stores';
 export const title = 'Stores: engine commands per second on memory, SQLite and PostgreSQL';
@@ -51,26 +52,40 @@ interface Figures {
   p99: number;
   /** CPU this Node process spent per command (user + system, all its threads), in µs. */
   cpuUs: number;
+  /** CPU the local database server's processes spent per command, in µs; null for an in-process store or a server not visible. */
+  serverUs: number | null;
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-/** One timed run: every command's latency (ms), the wall time (s) and this process's CPU (µs). */
+/** One timed run: every command's latency (ms), the wall time (s), this process's CPU and the server's (µs). */
 interface Run {
   latencies: number[];
   seconds: number;
   cpuUs: number;
+  serverUs: number | null;
+}
+
+/** The database server's processes, by command name, for a store that runs out of process. */
+type Server = 'postgres' | null;
+
+/** Runs `fn` and returns its result with the CPU the server's local processes spent meanwhile (null: not visible). */
+async function withServerCpu<T>(server: Server, fn: () => Promise<T>): Promise<[T, number | null]> {
+  const before = server === null ? null : processesCpuMicros(server);
+  const result = await fn();
+  const after = server === null ? null : processesCpuMicros(server);
+  return [result, before === null || after === null ? null : after - before];
 }
 
 /** `workers` loops, each living whole cases (register + 10 commands) until `cases` cases are done. */
-async function lives(label: string, store: CaseStore, workers: number, cases: number): Promise<Run> {
+async function lives(label: string, store: CaseStore, workers: number, cases: number, server: Server = null): Promise<Run> {
   let n = 0;
   const engine = createEngine({ store, ids: { caseId: () => `c-${label.length}-${(++n).toString(36)}-${process.hrtime.bigint().toString(36)}` } });
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: workers }, async () => {
+  const [, serverUs] = await withServerCpu(server, () => Promise.all(Array.from({ length: workers }, async () => {
     while (next++ < cases) {
       let t = performance.now();
       const { case: c } = await engine.register(registration, { actor: intake });
@@ -81,9 +96,9 @@ async function lives(label: string, store: CaseStore, workers: number, cases: nu
         latencies.push(performance.now() - t);
       }
     }
-  }));
+  })));
   const used = process.cpuUsage(cpu);
-  return { latencies, seconds: (performance.now() - started) / 1000, cpuUs: used.user + used.system };
+  return { latencies, seconds: (performance.now() - started) / 1000, cpuUs: used.user + used.system, serverUs };
 }
 
 /** The figures of one or more runs taken together: all their commands over all their time. */
@@ -91,14 +106,15 @@ function figures(label: string, workers: number, runs: readonly Run[]): Figures 
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
   const cpuUs = runs.reduce((sum, r) => sum + r.cpuUs, 0);
+  const serverUs = runs.some((r) => r.serverUs === null) ? null : runs.reduce((sum, r) => sum + (r.serverUs ?? 0), 0);
   return {
     label, workers, commands: latencies.length, perSecond: latencies.length / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99),
-    cpuUs: cpuUs / latencies.length,
+    cpuUs: cpuUs / latencies.length, serverUs: serverUs === null ? null : serverUs / latencies.length,
   };
 }
 
-async function measure(label: string, store: CaseStore, workers: number, cases: number): Promise<Figures> {
-  return figures(label, workers, [await lives(label, store, workers, cases)]);
+async function measure(label: string, store: CaseStore, workers: number, cases: number, server: Server = null): Promise<Figures> {
+  return figures(label, workers, [await lives(label, store, workers, cases, server)]);
 }
 
 /**
@@ -106,10 +122,10 @@ async function measure(label: string, store: CaseStore, workers: number, cases: 
  * over its rounds: on a machine whose speed drifts, one run of each can differ by more than the
  * setting does.
  */
-async function alternating(variants: ReadonlyArray<[string, CaseStore]>, workers: number, cases: number, rounds: number): Promise<Figures[]> {
+async function alternating(variants: ReadonlyArray<[string, CaseStore]>, workers: number, cases: number, rounds: number, server: Server = null): Promise<Figures[]> {
   const runs: Run[][] = variants.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    for (const [i, [label, store]] of variants.entries()) runs[i]?.push(await lives(label, store, workers, cases));
+    for (const [i, [label, store]] of variants.entries()) runs[i]?.push(await lives(label, store, workers, cases, server));
   }
   return variants.map(([label], i) => figures(label, workers, runs[i] ?? []));
 }
@@ -147,14 +163,14 @@ async function relayDrain(label: string, store: CaseStore, workers: number, case
  * The store alone, without the engine's CPU: per operation one `load` and one `commit` of a batch
  * shaped like a command's (case row with a 2 KB snapshot, one event, one audit entry, one outbox row).
  */
-async function measureStore(label: string, store: CaseStore, workers: number, ops: number): Promise<Figures> {
+async function measureStore(label: string, store: CaseStore, workers: number, ops: number, server: Server = null): Promise<Figures> {
   const latencies: number[] = [];
   const tenant = `store-${process.hrtime.bigint().toString(36)}`;
   const snapshot = { value: 'inProgress', context: { title: '小区路灯不亮'.repeat(20), notes: 'x'.repeat(1500) } };
   let next = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: workers }, async (_, w) => {
+  const [, serverUs] = await withServerCpu(server, () => Promise.all(Array.from({ length: workers }, async (_, w) => {
     const id = `s-${w}`;
     await store.commit(commitBatch(tenant, id, null, { fields: { snapshot } }));
     while (next++ < ops) {
@@ -163,13 +179,14 @@ async function measureStore(label: string, store: CaseStore, workers: number, op
       await store.commit(commitBatch(tenant, id, head, { fields: { snapshot } }));
       latencies.push(performance.now() - t);
     }
-  }));
+  })));
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   return {
     label: `${label} — store only`, workers, commands: latencies.length, perSecond: latencies.length / seconds, p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99), cpuUs: (used.user + used.system) / latencies.length,
+    serverUs: serverUs === null ? null : serverUs / latencies.length,
   };
 }
 
@@ -210,12 +227,12 @@ export async function run(): Promise<string> {
       const store = postgresStore(pool, { schema });
       await store.migrate();
       await measure('pg warm-up', store, 8, 40);
-      rows.push(await measure('PostgreSQL (pg Pool)', store, 1, 300));
+      rows.push(await measure('PostgreSQL (pg Pool)', store, 1, 300, 'postgres'));
       // The same schema and pool; only the commit statement's synchronous_commit differs.
       const asyncCommit = postgresStore(pool, { schema, synchronousCommit: 'off' });
-      rows.push(...await alternating([['PostgreSQL (pg Pool)', store], ['PostgreSQL (pg Pool), synchronousCommit=off', asyncCommit]], 8, 400, 3));
-      rows.push(await measureStore('PostgreSQL (pg Pool)', store, 1, 3000));
-      rows.push(await measureStore('PostgreSQL (pg Pool)', store, 8, 12000));
+      rows.push(...await alternating([['PostgreSQL (pg Pool)', store], ['PostgreSQL (pg Pool), synchronousCommit=off', asyncCommit]], 8, 400, 3, 'postgres'));
+      rows.push(await measureStore('PostgreSQL (pg Pool)', store, 1, 3000, 'postgres'));
+      rows.push(await measureStore('PostgreSQL (pg Pool)', store, 8, 12000, 'postgres'));
       relays.push(await relayDrain('PostgreSQL (pg Pool)', store, 8, 300, 2));
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -223,10 +240,16 @@ export async function run(): Promise<string> {
     }
   }
 
+  const cores = availableParallelism();
+  // With the server on this machine, every command costs both processes' CPU out of `cores` cores.
+  const ceiling = (r: Figures) => (r.serverUs === null ? '—' : formatCount((cores * 1e6) / (r.cpuUs + r.serverUs)));
   const table = markdownTable(
-    ['store', 'workers', 'commands', 'commands/s', 'p50 ms', 'p99 ms', 'Node CPU µs/command'],
-    rows.map((r) => [r.label, String(r.workers), formatCount(r.commands), formatCount(r.perSecond), r.p50.toFixed(2), r.p99.toFixed(2), formatCount(r.cpuUs)]),
-    ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ['store', 'workers', 'commands', 'commands/s', 'p50 ms', 'p99 ms', 'Node CPU µs/command', 'server CPU µs/command', `CPU ceiling on ${cores} cores, /s`],
+    rows.map((r) => [
+      r.label, String(r.workers), formatCount(r.commands), formatCount(r.perSecond), r.p50.toFixed(2), r.p99.toFixed(2), formatCount(r.cpuUs),
+      r.serverUs === null ? '—' : formatCount(r.serverUs), ceiling(r),
+    ]),
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
   return [
     'Each case lives register + 10 commands (accept, dispatch, sign, contact, urge, progress, reply, approve, evaluate,',
@@ -244,6 +267,9 @@ export async function run(): Promise<string> {
     'without the engine: what the adapter costs, apart from the engine\'s own CPU. "Node CPU" is what this process',
     'spent per command (user + system time of all its threads, `process.cpuUsage`): with 8 PostgreSQL workers the',
     'Node process is the limit when it nears 1,000,000 µs/s (one core), the server using the other core.',
+    '"Server CPU" is what the local `postgres` processes spent meanwhile (user + system, read from /proc; "—" for an',
+    `in-process store or a server this machine cannot see). The CPU ceiling is ${cores} cores × 1,000,000 µs divided by`,
+    'the two CPU figures: the most commands per second this machine could run at that cost, with every core busy.',
     '',
     table,
     '',
