@@ -302,7 +302,7 @@ export async function run(): Promise<string> {
     `(${commandsPerCase.toFixed(1)} commands per case on average, registration included: accept, dispatch to a lead and a`,
     'cooperating unit, both sign, contact, urge, progress, opinion, reply, review, evaluation, conclusion; the',
     'complex life adds a plan, the triple review and the countersign). Each round runs the engine over a fresh',
-    'memory store and the same transitions through bare xstate back to back (alternating which goes first);',
+    'memory store and the same transitions through bare xstate back to back (rotating which goes first);',
     `the table gives the median of ${ROUNDS} rounds, and the share is the median of the per-round ratios.`,
     'A third run per round uses an SLA policy with no clocks (same commands, same store): the difference',
     'from the first row is what the default clocks cost a command.',
