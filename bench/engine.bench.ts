@@ -129,6 +129,8 @@ function runBare(prepared: ReturnType<typeof prepareBare>): number {
   return commands;
 }
 
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
@@ -203,7 +205,6 @@ function floorSection(
   floor: FloorFigures, engine: { micros: number; share: number }, clockless: { micros: number; share: number },
   rows: { cases: number; plain: number; compact: number },
 ): string[] {
-  const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
   const row = (label: string, micros: number, timesBare: number): string[] => [label, micros.toFixed(1), `${timesBare.toFixed(2)}×`];
   const fixed = floor.parts.reduce((sum, p) => sum + p.micros, 0);
   const fixedTimes = floor.parts.reduce((sum, p) => sum + p.timesBare, 0);
@@ -295,7 +296,6 @@ export async function run(): Promise<string> {
   const SIDE = 20_000;
   const plain = await measureMemory(SIDE, false);
   const compact = await measureMemory(SIDE, true);
-  const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
 
   return [
     `Workload: ${formatCount(CASES)} cases per round in a 6 : 3 : 1 mix of general, immediate and complex lives`,
